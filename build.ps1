@@ -1,0 +1,175 @@
+<#
+.SYNOPSIS
+Builds, tests, packages and demonstrates the AWS.Tools.RustSSO module.
+
+.DESCRIPTION
+The one entry point of the project. Tasks:
+
+  Build    Release build of the native library (cargo) and the interop assembly (dotnet), then
+           lays out the finished module folder in out/AWS.Tools.RustSSO.
+  Test     Build, then the Rust tests (cargo test), then the Pester suites in a child pwsh so the
+           loaded native library never locks build output. Ends with "N passed, N failed".
+  Package  Build, then publishes the module to a local PSResource repository in out/repository.
+  Demo     Build, then starts the bundled local fake AWS, writes a temporary SSO configuration and
+           cached token, and runs Import-Module AWS.Tools.RustSSO; Get-S3Bucket in a child pwsh.
+           With -ProfileName, runs against real AWS with that profile instead.
+
+On a fresh Linux or macOS machine run ./build.sh instead: it installs PowerShell and Pester when
+they are missing and then runs this script with the same arguments.
+
+.PARAMETER Task
+The task to run: Build, Test, Package or Demo.
+
+.PARAMETER ProfileName
+Demo only: a real AWS profile to list buckets with, instead of the local fake AWS.
+
+.PARAMETER TestPath
+Test only: run only these Pester files (default: every *.Tests.ps1 under tests/).
+
+.PARAMETER SkipCargoTest
+Test only: skip the Rust tests and run only the Pester suites.
+
+.EXAMPLE
+./build.ps1 -Task Test
+
+Builds everything and runs all tests.
+
+.EXAMPLE
+./build.ps1 -Task Demo
+
+Lists the buckets of the local fake AWS through an SSO profile.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [string] $Task = 'Build',
+    [string] $ProfileName,
+    [string[]] $TestPath,
+    [switch] $SkipCargoTest
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleName = 'AWS.Tools.RustSSO'
+$ModuleOut = Join-Path $OutDir $ModuleName
+$RepositoryDir = Join-Path $OutDir 'repository'
+$RepositoryName = 'AWS.Tools.RustSSO.Local'
+$CargoTarget = Join-Path $Root 'target/release'
+
+function Invoke-Native {
+    # Runs an external command and stops the build when it fails.
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @())
+    Write-Host "> $FilePath $($ArgumentList -join ' ')" -ForegroundColor DarkGray
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-RuntimeIdentifier {
+    $ri = [System.Runtime.InteropServices.RuntimeInformation]
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    "$os-$($ri::ProcessArchitecture.ToString().ToLowerInvariant())"
+}
+
+function Get-NativeLibraryFileName {
+    if ($IsWindows) { 'aws_tools_rustsso.dll' } elseif ($IsMacOS) { 'libaws_tools_rustsso.dylib' } else { 'libaws_tools_rustsso.so' }
+}
+
+function Get-FakeAwsPath {
+    $exe = if ($IsWindows) { 'fake-aws.exe' } else { 'fake-aws' }
+    Join-Path $CargoTarget $exe
+}
+
+function Invoke-Build {
+    Invoke-Native cargo @('build', '--release', '--locked', '-p', 'aws-tools-rustsso', '-p', 'fake-aws')
+    $interopOut = Join-Path $OutDir 'interop'
+    Invoke-Native dotnet @('build', (Join-Path $Root 'powershell/interop/AWS.Tools.RustSSO.Interop.csproj'),
+        '-c', 'Release', '-o', $interopOut, '--nologo', '-v', 'quiet')
+
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    $nativeDir = Join-Path $ModuleOut "bin/$(Get-RuntimeIdentifier)"
+    $libDir = Join-Path $ModuleOut 'lib'
+    New-Item -ItemType Directory -Force -Path $nativeDir, $libDir | Out-Null
+    Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleOut
+    Copy-Item (Join-Path $Root "powershell/$ModuleName.psm1") $ModuleOut
+    Copy-Item (Join-Path $Root "powershell/$ModuleName.Format.ps1xml") $ModuleOut
+    Copy-Item (Join-Path $interopOut 'AWS.Tools.RustSSO.Interop.dll') $libDir
+    Copy-Item (Join-Path $CargoTarget (Get-NativeLibraryFileName)) $nativeDir
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $RepositoryDir | Out-Null
+    if (-not (Get-PSResourceRepository -Name $RepositoryName -ErrorAction SilentlyContinue)) {
+        Register-PSResourceRepository -Name $RepositoryName -Uri $RepositoryDir -Trusted
+    }
+    Get-ChildItem -Path $RepositoryDir -Filter "$ModuleName.*.nupkg" | Remove-Item -Force
+    Publish-PSResource -Path $ModuleOut -Repository $RepositoryName
+    Write-Host "Published $ModuleName to the local repository '$RepositoryName' ($RepositoryDir)"
+}
+
+function Invoke-Test {
+    Invoke-Package
+    if (-not $SkipCargoTest) {
+        Invoke-Native cargo @('test', '--release', '--locked', '--workspace')
+    }
+    $paths = if ($TestPath) { $TestPath } else { @(Join-Path $Root 'tests') }
+    $env:RUSTSSO_TEST_MODULE = $ModuleOut
+    $env:RUSTSSO_TEST_FAKE_AWS = Get-FakeAwsPath
+    $env:RUSTSSO_TEST_REPOSITORY = $RepositoryName
+    $pathList = ($paths | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ','
+    # A child pwsh, so the native library loaded by the tests never locks files of this build.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module Pester -MinimumVersion 5.7.1
+`$config = New-PesterConfiguration
+`$config.Run.Path = @($pathList)
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Detailed'
+`$result = Invoke-Pester -Configuration `$config
+Write-Host ('{0} passed, {1} failed' -f `$result.PassedCount, `$result.FailedCount)
+if (`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed') { exit 1 }
+"@
+    $shell = (Get-Process -Id $PID).Path
+    & $shell -NoProfile -NonInteractive -Command $script
+    if ($LASTEXITCODE -ne 0) { throw "Pester reported failures." }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $shell = (Get-Process -Id $PID).Path
+    $demoModules = $OutDir + [System.IO.Path]::PathSeparator + $env:PSModulePath
+    if ($ProfileName) {
+        $env:PSModulePath = $demoModules
+        & $shell -NoProfile -Command "Import-Module $ModuleName; Get-S3Bucket -ProfileName '$($ProfileName -replace "'", "''")' | Format-Table -AutoSize"
+        return
+    }
+    Import-Module (Join-Path $Root 'tests/TestHelpers.psm1') -Force
+    $fake = Start-FakeAws -Path (Get-FakeAwsPath)
+    $sandbox = New-SsoSandbox -Fake $fake -ProfileName 'demo' -SessionName 'demo-sso' -AccountId '111122223333' -RoleName 'ReadOnly'
+    try {
+        Set-FakeAwsBuckets -Fake $fake -Buckets @(
+            @{ name = 'demo-logs'; creation_date = '2024-03-01T09:30:00Z'; region = 'us-east-1' },
+            @{ name = 'demo-reports'; creation_date = '2024-06-15T12:00:00Z'; region = 'eu-west-1' },
+            @{ name = 'demo-website'; creation_date = '2025-01-20T18:45:00Z'; region = 'us-west-2' })
+        Write-Host "Local fake AWS at $($fake.Endpoint); SSO profile 'demo' (session 'demo-sso') in $($sandbox.ConfigFile)"
+        $env:PSModulePath = $demoModules
+        Invoke-InSsoSandbox -Sandbox $sandbox -ScriptBlock {
+            & $shell -NoProfile -Command "Import-Module $ModuleName; Get-S3Bucket | Format-Table -AutoSize; Get-STSCallerIdentity | Format-Table -AutoSize"
+            if ($LASTEXITCODE -ne 0) { throw 'The demo failed.' }
+        }
+    } finally {
+        Remove-SsoSandbox -Sandbox $sandbox
+        Stop-FakeAws -Fake $fake
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Package' { Invoke-Package }
+    'Demo' { Invoke-Demo }
+}

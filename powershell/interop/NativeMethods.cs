@@ -1,0 +1,224 @@
+// The P/Invoke layer between the PowerShell module and the native library.
+//
+// The library is loaded by full path from the module's own folder (PowerShell's native probing
+// cannot find it for us), its exports are bound to delegates, strings go in as explicit UTF-8 and
+// strings that come back are read as UTF-8 and released with the library's own free function.
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AWS.Tools.RustSSO.Interop
+{
+    /// <summary>The outcome of one native call: a status (0 = success) and a JSON document.</summary>
+    public sealed class NativeResult
+    {
+        public NativeResult(uint status, string json)
+        {
+            Status = status;
+            Json = json;
+        }
+
+        public uint Status { get; private set; }
+        public string Json { get; private set; }
+        public bool IsSuccess { get { return Status == 0; } }
+    }
+
+    public static class Native
+    {
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint AbiVersionFn();
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr StaticStringFn();
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr StatusNameFn(uint status);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint CallFn(ulong callId, IntPtr request, IntPtr responseOut);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint CancelFn(ulong callId);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void FreeFn(IntPtr s);
+
+        private static readonly object Gate = new object();
+        private static string loadedPath;
+        private static AbiVersionFn abiVersion;
+        private static StaticStringFn version;
+        private static StatusNameFn statusName;
+        private static CallFn call;
+        private static CancelFn cancel;
+        private static FreeFn free;
+        private static long nextCallId;
+        private static PropertyInfo stoppingProperty;
+
+        /// <summary>The full path of the loaded native library, or null.</summary>
+        public static string LoadedPath { get { return loadedPath; } }
+
+        /// <summary>Loads the native library from a full path and binds its exports. Loading the
+        /// same path again is a no-op, so importing the module twice is safe.</summary>
+        public static void Load(string fullPath)
+        {
+            lock (Gate)
+            {
+                if (string.Equals(loadedPath, fullPath, StringComparison.Ordinal)) return;
+                IntPtr handle = NativeLoader.Load(fullPath);
+                abiVersion = Bind<AbiVersionFn>(handle, "rsso_abi_version");
+                version = Bind<StaticStringFn>(handle, "rsso_version");
+                statusName = Bind<StatusNameFn>(handle, "rsso_status_name");
+                call = Bind<CallFn>(handle, "rsso_call");
+                cancel = Bind<CancelFn>(handle, "rsso_cancel");
+                free = Bind<FreeFn>(handle, "rsso_string_free");
+                loadedPath = fullPath;
+            }
+        }
+
+        private static T Bind<T>(IntPtr handle, string name) where T : class
+        {
+            IntPtr fn = NativeLoader.GetExport(handle, name);
+            return (T)(object)Marshal.GetDelegateForFunctionPointer(fn, typeof(T));
+        }
+
+        private static void EnsureLoaded()
+        {
+            if (call == null) throw new InvalidOperationException("The AWS.Tools.RustSSO native library is not loaded.");
+        }
+
+        public static uint AbiVersion() { EnsureLoaded(); return abiVersion(); }
+
+        public static string Version() { EnsureLoaded(); return ReadUtf8(version()); }
+
+        public static string StatusName(uint status) { EnsureLoaded(); return ReadUtf8(statusName(status)); }
+
+        /// <summary>Runs one JSON request and returns the JSON response.</summary>
+        /// <param name="requestJson">The request document.</param>
+        /// <param name="cmdlet">The calling PSCmdlet (or null): while the native call runs, its
+        /// Stopping property is watched and, when PowerShell stops the pipeline (Ctrl+C), the
+        /// call is cancelled.</param>
+        public static NativeResult Call(string requestJson, object cmdlet)
+        {
+            if (requestJson == null) throw new ArgumentNullException("requestJson");
+            byte[] bytes = Encoding.UTF8.GetBytes(requestJson);
+            byte[] terminated = new byte[bytes.Length + 1];
+            Buffer.BlockCopy(bytes, 0, terminated, 0, bytes.Length);
+            return CallRaw(terminated, cmdlet);
+        }
+
+        /// <summary>Passes raw bytes (NUL-terminated by the caller, or null for a NULL pointer)
+        /// to the native entry point. Used by tests to send invalid UTF-8 and NULL.</summary>
+        public static NativeResult CallRaw(byte[] request, object cmdlet)
+        {
+            EnsureLoaded();
+            ulong id = (ulong)Interlocked.Increment(ref nextCallId);
+            Func<NativeResult> invoke = () => InvokeNative(id, request);
+            Func<bool> isStopping = StoppingProbe(cmdlet);
+            if (isStopping == null) return invoke();
+
+            Task<NativeResult> task = Task.Factory.StartNew(invoke, CancellationToken.None,
+                TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+            bool cancelled = false;
+            while (!task.Wait(25))
+            {
+                if (!cancelled && isStopping())
+                {
+                    cancel(id);
+                    cancelled = true;
+                }
+            }
+            return task.Result;
+        }
+
+        /// <summary>Calls rsso_call with a NULL response pointer; returns the status.</summary>
+        public static uint CallWithNullResponsePointer(string requestJson)
+        {
+            EnsureLoaded();
+            GCHandle pin = GCHandle.Alloc(Encoding.UTF8.GetBytes(requestJson + "\0"), GCHandleType.Pinned);
+            try { return call(0, pin.AddrOfPinnedObject(), IntPtr.Zero); }
+            finally { pin.Free(); }
+        }
+
+        private static NativeResult InvokeNative(ulong id, byte[] request)
+        {
+            GCHandle pin = default(GCHandle);
+            IntPtr responseCell = Marshal.AllocHGlobal(IntPtr.Size);
+            try
+            {
+                Marshal.WriteIntPtr(responseCell, IntPtr.Zero);
+                IntPtr requestPtr = IntPtr.Zero;
+                if (request != null)
+                {
+                    pin = GCHandle.Alloc(request, GCHandleType.Pinned);
+                    requestPtr = pin.AddrOfPinnedObject();
+                }
+                uint status = call(id, requestPtr, responseCell);
+                IntPtr response = Marshal.ReadIntPtr(responseCell);
+                try { return new NativeResult(status, ReadUtf8(response)); }
+                finally { free(response); }
+            }
+            finally
+            {
+                if (pin.IsAllocated) pin.Free();
+                Marshal.FreeHGlobal(responseCell);
+            }
+        }
+
+        private static Func<bool> StoppingProbe(object cmdlet)
+        {
+            if (cmdlet == null) return null;
+            PropertyInfo prop = stoppingProperty;
+            if (prop == null || !prop.DeclaringType.IsInstanceOfType(cmdlet))
+            {
+                prop = cmdlet.GetType().GetProperty("Stopping", BindingFlags.Public | BindingFlags.Instance);
+                if (prop == null || prop.PropertyType != typeof(bool)) return null;
+                stoppingProperty = prop;
+            }
+            return () => (bool)prop.GetValue(cmdlet, null);
+        }
+
+        private static unsafe string ReadUtf8(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return null;
+            byte* start = (byte*)p;
+            int length = 0;
+            while (start[length] != 0) length++;
+            return Encoding.UTF8.GetString(start, length);
+        }
+    }
+
+    /// <summary>Loads a native library by full path: NativeLibrary on .NET (PowerShell 7),
+    /// LoadLibraryW on .NET Framework (Windows PowerShell 5.1, which only runs on Windows).</summary>
+    internal static class NativeLoader
+    {
+        private static readonly Type NativeLibraryType =
+            Type.GetType("System.Runtime.InteropServices.NativeLibrary, System.Runtime.InteropServices", false)
+            ?? typeof(Marshal).Assembly.GetType("System.Runtime.InteropServices.NativeLibrary", false);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern IntPtr LoadLibraryW(string path);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Ansi, SetLastError = true, ExactSpelling = true)]
+        private static extern IntPtr GetProcAddress(IntPtr module, string name);
+
+        public static IntPtr Load(string fullPath)
+        {
+            if (NativeLibraryType != null)
+            {
+                MethodInfo load = NativeLibraryType.GetMethod("Load", new[] { typeof(string) });
+                try { return (IntPtr)load.Invoke(null, new object[] { fullPath }); }
+                catch (TargetInvocationException e) { throw e.InnerException ?? e; }
+            }
+            IntPtr handle = LoadLibraryW(fullPath);
+            if (handle == IntPtr.Zero)
+                throw new DllNotFoundException(string.Format("Could not load '{0}' (Win32 error {1}).", fullPath, Marshal.GetLastWin32Error()));
+            return handle;
+        }
+
+        public static IntPtr GetExport(IntPtr handle, string name)
+        {
+            if (NativeLibraryType != null)
+            {
+                MethodInfo getExport = NativeLibraryType.GetMethod("GetExport", new[] { typeof(IntPtr), typeof(string) });
+                try { return (IntPtr)getExport.Invoke(null, new object[] { handle, name }); }
+                catch (TargetInvocationException e) { throw e.InnerException ?? e; }
+            }
+            IntPtr fn = GetProcAddress(handle, name);
+            if (fn == IntPtr.Zero)
+                throw new EntryPointNotFoundException(string.Format("The native library has no export '{0}'.", name));
+            return fn;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Native core of the AWS.Tools.RustSSO PowerShell module.
+//!
+//! The PowerShell side talks to this library only through the C ABI in [`ffi`]: one JSON request
+//! in, one JSON response out. Behind it, one module per concern:
+//! - [`ops`]: the operation names and their parameters, dispatched from a request;
+//! - [`aws`]: building SDK clients from credentials, region and endpoint settings;
+//! - [`s3`], [`sts`]: the service calls;
+//! - [`runtime`]: the shared tokio runtime, timeouts and cancellation;
+//! - [`error`]: statuses and messages; [`secret`]: redacted, zeroed secret strings.
+
+pub mod aws;
+pub mod error;
+pub mod ffi;
+pub mod ops;
+pub mod runtime;
+pub mod s3;
+pub mod secret;
+pub mod sts;
+
+pub use error::{Error, Result, Status};

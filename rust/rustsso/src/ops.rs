@@ -1,0 +1,98 @@
+//! The operations reachable through `rsso_call`, by name, with their JSON parameters.
+
+use crate::error::{Error, Result, Status};
+use crate::runtime::block_on_call;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Every operation name the library accepts.
+pub const OPERATIONS: &[&str] = &[
+    "library.info",
+    "s3.list_buckets",
+    "sts.get_caller_identity",
+    "test.panic",
+    "test.sleep",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    op: String,
+    timeout_ms: Option<u64>,
+    #[serde(default)]
+    params: serde_json::Value,
+}
+
+/// Parses a request and runs it; returns the result as JSON.
+pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(Status::InvalidUtf8, format!("The request is not valid UTF-8 (at byte {}).", e.valid_up_to()))
+    })?;
+    let request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
+    let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
+    let params = request.params;
+    match request.op.as_str() {
+        "library.info" => to_json(&serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "abi_version": crate::ffi::RSSO_ABI_VERSION,
+            "operations": OPERATIONS,
+        })),
+        "s3.list_buckets" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::s3::list_buckets_page(p))
+        }
+        "sts.get_caller_identity" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::sts::get_caller_identity(p))
+        }
+        "test.panic" => panic!("panic requested by test.panic"),
+        "test.sleep" => {
+            #[derive(Deserialize)]
+            struct Sleep {
+                ms: u64,
+            }
+            let p: Sleep = parse(params)?;
+            run(call_id, timeout, async move {
+                tokio::time::sleep(Duration::from_millis(p.ms)).await;
+                Ok(serde_json::json!({ "slept_ms": p.ms }))
+            })
+        }
+        other => Err(Error::invalid_request(format!(
+            "Unknown operation '{}'. Known operations: {}.",
+            other.chars().take(64).collect::<String>(),
+            OPERATIONS.join(", ")
+        ))),
+    }
+}
+
+fn run<T: Serialize>(
+    call_id: u64,
+    timeout: Option<Duration>,
+    fut: impl std::future::Future<Output = Result<T>>,
+) -> Result<String> {
+    to_json(&block_on_call(call_id, timeout, fut)?)
+}
+
+fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T> {
+    let params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
+    serde_json::from_value(params).map_err(|e| json_error("parameters", &e))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))
+}
+
+/// A JSON error message without the offending value, which could be a secret.
+fn json_error(what: &str, e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let safe = if text.starts_with("invalid type") || text.starts_with("invalid value") {
+        match text.find(", expected") {
+            Some(i) => format!("a value has the wrong type{}", text[i..].split(" at line").next().unwrap_or("")),
+            None => "a value has the wrong type".to_string(),
+        }
+    } else {
+        text.split(" at line").next().unwrap_or("").to_string()
+    };
+    Error::invalid_request(format!("Invalid {what} ({safe}; line {}, column {}).", e.line(), e.column()))
+}

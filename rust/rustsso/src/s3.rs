@@ -1,0 +1,79 @@
+//! S3 ListBuckets, one page per call so the caller can stream pages and stop early.
+
+use crate::aws::{map_sdk_error, sdk_config, CommonParams};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListBucketsParams {
+    #[serde(flatten)]
+    pub common: CommonParams,
+    /// Path-style addressing; defaults to on when an endpoint URL is given, as in AWS Tools.
+    pub force_path_style: Option<bool>,
+    pub max_buckets: Option<i32>,
+    pub continuation_token: Option<String>,
+    pub prefix: Option<String>,
+    pub bucket_region: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Bucket {
+    pub name: String,
+    /// RFC 3339, UTC.
+    pub creation_date: Option<String>,
+    pub bucket_region: Option<String>,
+    pub bucket_arn: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Owner {
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListBucketsPage {
+    pub buckets: Vec<Bucket>,
+    pub continuation_token: Option<String>,
+    pub prefix: Option<String>,
+    pub owner: Option<Owner>,
+}
+
+pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> {
+    let sdk = sdk_config(&p.common).await?;
+    let path_style = p.force_path_style.unwrap_or(p.common.endpoint_url.is_some());
+    let conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style).build();
+    let client = aws_sdk_s3::Client::from_conf(conf);
+    let out = client
+        .list_buckets()
+        .set_max_buckets(p.max_buckets)
+        .set_continuation_token(p.continuation_token.filter(|t| !t.is_empty()))
+        .set_prefix(p.prefix.filter(|t| !t.is_empty()))
+        .set_bucket_region(p.bucket_region.filter(|t| !t.is_empty()))
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("S3 ListBuckets", e))?;
+    let buckets = out
+        .buckets()
+        .iter()
+        .map(|b| Bucket {
+            name: b.name().unwrap_or_default().to_string(),
+            creation_date: b.creation_date().and_then(|d| {
+                time::OffsetDateTime::from_unix_timestamp_nanos(d.as_nanos()).ok()?.format(&Rfc3339).ok()
+            }),
+            bucket_region: b.bucket_region().map(str::to_string),
+            bucket_arn: b.bucket_arn().map(str::to_string),
+        })
+        .collect();
+    Ok(ListBucketsPage {
+        buckets,
+        continuation_token: out.continuation_token().map(str::to_string),
+        prefix: out.prefix().map(str::to_string),
+        owner: out.owner().map(|o| Owner {
+            id: o.id().map(str::to_string),
+            display_name: o.display_name().map(str::to_string),
+        }),
+    })
+}
