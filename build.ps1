@@ -77,6 +77,14 @@ function Get-NativeLibraryFileName {
     if ($IsWindows) { 'aws_tools_rustsso.dll' } elseif ($IsMacOS) { 'libaws_tools_rustsso.dylib' } else { 'libaws_tools_rustsso.so' }
 }
 
+function Get-PwshPath {
+    # The pwsh executable (when pwsh is a .NET global tool, the process itself is 'dotnet').
+    foreach ($candidate in @((Join-Path $PSHOME 'pwsh'), (Join-Path $PSHOME 'pwsh.exe'))) {
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) { return $candidate }
+    }
+    (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source
+}
+
 function Get-FakeAwsPath {
     $exe = if ($IsWindows) { 'fake-aws.exe' } else { 'fake-aws' }
     Join-Path $CargoTarget $exe
@@ -133,14 +141,14 @@ Import-Module Pester -MinimumVersion 5.7.1
 Write-Host ('{0} passed, {1} failed' -f `$result.PassedCount, `$result.FailedCount)
 if (`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed') { exit 1 }
 "@
-    $shell = (Get-Process -Id $PID).Path
+    $shell = Get-PwshPath
     & $shell -NoProfile -NonInteractive -Command $script
     if ($LASTEXITCODE -ne 0) { throw "Pester reported failures." }
 }
 
 function Invoke-Demo {
     Invoke-Build
-    $shell = (Get-Process -Id $PID).Path
+    $shell = Get-PwshPath
     $demoModules = $OutDir + [System.IO.Path]::PathSeparator + $env:PSModulePath
     if ($ProfileName) {
         $env:PSModulePath = $demoModules

@@ -1,0 +1,116 @@
+# The module as a whole: manifest, import and re-import, the ABI check, and the C ABI's error
+# contract as seen from PowerShell.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:ModulePath = $env:RUSTSSO_TEST_MODULE
+    $script:Manifest = Join-Path $ModulePath 'AWS.Tools.RustSSO.psd1'
+    Import-Module $Manifest -Force
+}
+
+Describe 'Manifest' {
+    BeforeAll { $script:Data = Import-PowerShellDataFile -Path $Manifest }
+
+    It 'declares both editions and PowerShell 5.1' {
+        $Data.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $Data.PowerShellVersion | Should -Be '5.1'
+    }
+
+    It 'exports exactly the public commands, explicitly' {
+        $Data.FunctionsToExport | Should -Not -Contain '*'
+        (Get-Command -Module AWS.Tools.RustSSO).Name | Sort-Object | Should -Be (@($Data.FunctionsToExport) | Sort-Object)
+    }
+
+    It 'ships a format file and PSData tags' {
+        $Data.FormatsToProcess | Should -Contain 'AWS.Tools.RustSSO.Format.ps1xml'
+        $Data.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Desktop'
+        $Data.PrivateData.PSData.Tags | Should -Contain 'AWS'
+    }
+
+    It 'lists files that exist' {
+        foreach ($file in $Data.FileList) { Join-Path $ModulePath $file | Should -Exist }
+    }
+}
+
+Describe 'Import' {
+    It 'loads the native library from the module folder by full path' {
+        $loaded = [AWS.Tools.RustSSO.Interop.Native]::LoadedPath
+        $loaded | Should -BeLike (Join-Path $ModulePath 'bin*')
+        [AWS.Tools.RustSSO.Interop.Native]::AbiVersion() | Should -Be 1
+    }
+
+    It 'can be imported twice, and removed and imported again, in one session' {
+        Import-Module $Manifest -Force
+        Import-Module $Manifest
+        Remove-Module AWS.Tools.RustSSO
+        Get-Module AWS.Tools.RustSSO | Should -BeNullOrEmpty
+        Import-Module $Manifest
+        Get-Command Get-S3Bucket -Module AWS.Tools.RustSSO | Should -Not -BeNullOrEmpty
+        [AWS.Tools.RustSSO.Interop.Native]::Version() | Should -Match '^\d+\.\d+\.\d+'
+    }
+
+    It 'fails with both versions named when the native ABI version differs' {
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-abi-' + [guid]::NewGuid().ToString('n'))
+        $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'
+        try {
+            Copy-Item -Recurse $ModulePath $moduleCopy
+            $psm1 = Join-Path $moduleCopy 'AWS.Tools.RustSSO.psm1'
+            $text = Get-Content -Raw $psm1
+            $text -match '\$script:ExpectedAbiVersion = 1\b' | Should -BeTrue
+            Set-Content -LiteralPath $psm1 -Value ($text -replace '\$script:ExpectedAbiVersion = 1\b', '$script:ExpectedAbiVersion = 99') -Encoding utf8
+            $run = Invoke-ChildPwsh -Script "`$ErrorActionPreference = 'Stop'; Import-Module '$moduleCopy/AWS.Tools.RustSSO.psd1'; 'imported'"
+            $run.ExitCode | Should -Not -Be 0
+            $run.StdOut | Should -Not -Match 'imported'
+            $all = $run.StdOut + $run.StdErr
+            $all | Should -Match 'ABI version 1\b'
+            $all | Should -Match 'ABI version 99\b'
+        } finally {
+            Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'C ABI error contract from PowerShell' {
+    It 'returns NullArgument for a NULL request' {
+        [AWS.Tools.RustSSO.Interop.Native]::CallRaw($null, $null).Status | Should -Be 1
+    }
+
+    It 'returns NullArgument for a NULL response pointer' {
+        [AWS.Tools.RustSSO.Interop.Native]::CallWithNullResponsePointer('{"op":"library.info"}') | Should -Be 1
+    }
+
+    It 'returns InvalidUtf8 for invalid UTF-8' {
+        $bytes = [byte[]](0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x00)
+        $result = [AWS.Tools.RustSSO.Interop.Native]::CallRaw($bytes, $null)
+        $result.Status | Should -Be 2
+        ($result.Json | ConvertFrom-Json).code | Should -Be 'InvalidUtf8'
+    }
+
+    It 'returns InvalidRequest for malformed JSON and unknown operations' {
+        foreach ($request in '{', 'not json', '{"op":"no.such.operation"}', '{"op":"s3.list_buckets","params":{"max_buckets":"many"}}') {
+            $result = [AWS.Tools.RustSSO.Interop.Native]::Call($request, $null)
+            $result.Status | Should -Be 3 -Because "request $request"
+        }
+    }
+
+    It 'turns a panic into an ErrorRecord and the session survives' {
+        $module = Get-Module AWS.Tools.RustSSO
+        $raw = [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"test.panic"}', $null)
+        $raw.Status | Should -Be 4
+        [AWS.Tools.RustSSO.Interop.Native]::StatusName($raw.Status) | Should -Be 'Panic'
+        $record = $null
+        try {
+            & $module {
+                function Invoke-PanicProbe {
+                    [CmdletBinding()] param()
+                    Invoke-RustSsoOperation -Operation 'test.panic' -Parameters @{} -Cmdlet $PSCmdlet
+                }
+                Invoke-PanicProbe
+            }
+        } catch { $record = $_ }
+        $record | Should -Not -BeNullOrEmpty
+        $record.FullyQualifiedErrorId | Should -BeLike 'Panic*'
+        $record.Exception.Message | Should -Match 'Internal error in the native library'
+        [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', $null).Status | Should -Be 0
+    }
+}
