@@ -4,10 +4,10 @@
 //! Configurations are cached per distinct set of settings, so the credentials provider (and its
 //! identity cache) is shared by every call in the process that uses the same settings.
 
+use crate::credentials::Resolution;
 use crate::error::{Error, Result, Status};
 use crate::secret::SecretString;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use once_cell::sync::Lazy;
@@ -34,100 +34,78 @@ pub struct CommonParams {
     #[serde(default)]
     pub auth: AuthParams,
     pub region: Option<String>,
+    /// Endpoint of the service called (not of the SSO calls behind the credentials).
     pub endpoint_url: Option<String>,
 }
 
-/// Region used for S3 when nothing else names one, as AWS Tools and the CLI do.
-pub const FALLBACK_REGION: &str = "us-east-1";
+static CONFIGS: Lazy<Mutex<HashMap<String, (SdkConfig, Resolution)>>> = Lazy::new(Default::default);
 
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+/// Environment variables and files that change the outcome of resolution.
+const CONFIG_ENV: &[&str] = &[
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SSO",
+    "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_EC2_METADATA_DISABLED", "HOME", "USERPROFILE",
+    "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+];
+
+/// The values of the environment variables that change resolution, joined (no secrets: the
+/// secret key variable is hashed by the callers' keys, never shown).
+pub fn env_fingerprint() -> String {
+    use sha1::{Digest, Sha1};
+    let mut h = Sha1::new();
+    for name in CONFIG_ENV {
+        h.update(std::env::var(name).unwrap_or_default().as_bytes());
+        h.update([0xff]);
+    }
+    hex::encode(h.finalize())
 }
 
 impl CommonParams {
-    /// A cache key for the settings: identifies the configuration without containing a secret.
+    /// A cache key for the settings, the relevant environment and the config files' timestamps:
+    /// identifies the configuration without containing a secret.
     fn cache_key(&self) -> String {
         use sha1::{Digest, Sha1};
         let mut h = Sha1::new();
-        for part in [
-            self.auth.access_key.as_deref(),
-            self.auth.secret_key.as_ref().map(SecretString::expose),
-            self.auth.session_token.as_ref().map(SecretString::expose),
-            self.auth.profile.as_deref(),
-            self.auth.profile_location.as_deref(),
-            self.region.as_deref(),
-            self.endpoint_url.as_deref(),
-        ] {
-            h.update(part.unwrap_or("\u{0}").as_bytes());
+        let mut part = |p: Option<&str>| {
+            h.update(p.unwrap_or("\u{0}").as_bytes());
             h.update([0xff]);
+        };
+        part(self.auth.access_key.as_deref());
+        part(self.auth.secret_key.as_ref().map(SecretString::expose));
+        part(self.auth.session_token.as_ref().map(SecretString::expose));
+        part(self.auth.profile.as_deref());
+        part(self.auth.profile_location.as_deref());
+        part(self.region.as_deref());
+        part(Some(&env_fingerprint()));
+        let source = crate::config::ProfileSource { location: self.auth.profile_location.clone() };
+        for file in source.candidate_files() {
+            let stamp = std::fs::metadata(&file).and_then(|m| m.modified()).ok().map(|t| format!("{t:?}"));
+            part(Some(&file.to_string_lossy()));
+            part(stamp.as_deref());
         }
         hex::encode(h.finalize())
     }
-
-    fn static_credentials(&self) -> Result<Option<Credentials>> {
-        match (non_empty(&self.auth.access_key), &self.auth.secret_key) {
-            (None, None) => Ok(None),
-            (Some(ak), Some(sk)) if !sk.expose().trim().is_empty() => Ok(Some(Credentials::new(
-                ak,
-                sk.expose(),
-                self.auth.session_token.as_ref().map(|t| t.expose().to_string()).filter(|t| !t.is_empty()),
-                None,
-                "parameters",
-            ))),
-            _ => Err(Error::with_code(
-                Status::InvalidRequest,
-                "IncompleteStaticCredentials",
-                "Both -AccessKey and -SecretKey are required for static credentials.",
-            )),
-        }
-    }
 }
 
-static CONFIGS: Lazy<Mutex<HashMap<String, SdkConfig>>> = Lazy::new(Default::default);
-
-/// The SDK configuration for these settings, built once and reused.
-#[allow(deprecated)] // the aliases name the same aws-runtime types; aws-runtime is not a direct dependency
-pub async fn sdk_config(params: &CommonParams) -> Result<SdkConfig> {
+/// The SDK configuration and its resolution for these settings, built once per distinct set of
+/// settings (and config file version) and reused.
+pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)> {
     let key = params.cache_key();
-    if let Some(cfg) = CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-        return Ok(cfg.clone());
+    if let Some(found) = CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(found.clone());
     }
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(creds) = params.static_credentials()? {
-        loader = loader.credentials_provider(creds);
-    }
-    if let Some(profile) = non_empty(&params.auth.profile) {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(location) = non_empty(&params.auth.profile_location) {
-        let files = aws_config::profile::profile_file::ProfileFiles::builder()
-            .with_file(aws_config::profile::profile_file::ProfileFileKind::Config, location)
-            .with_file(aws_config::profile::profile_file::ProfileFileKind::Credentials, location)
-            .build();
-        loader = loader.profile_files(files);
-    }
-    let region = match non_empty(&params.region) {
-        Some(r) => Region::new(r.to_string()),
-        None => default_region().await,
-    };
-    loader = loader.region(region);
-    if let Some(url) = non_empty(&params.endpoint_url) {
-        loader = loader.endpoint_url(url);
+    let resolution = crate::credentials::resolve(params).await?;
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .credentials_provider(resolution.provider.clone())
+        .region(Region::new(resolution.region.clone()))
+        .profile_files(resolution.profile_source.profile_files());
+    if let Some(name) = &resolution.profile_name {
+        loader = loader.profile_name(name);
     }
     let cfg = loader.load().await;
-    CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key, cfg.clone());
-    Ok(cfg)
-}
-
-async fn default_region() -> Region {
-    for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
-                return Region::new(v.trim().to_string());
-            }
-        }
-    }
-    Region::new(FALLBACK_REGION)
+    CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (cfg.clone(), resolution.clone()));
+    Ok((cfg, resolution))
 }
 
 /// Maps an SDK error to this library's error, naming the operation and never the request.
@@ -175,6 +153,9 @@ where
 
 fn credentials_error(err: &aws_credential_types::provider::error::CredentialsError) -> Error {
     use aws_credential_types::provider::error::CredentialsError as C;
+    if let Some(own) = find_source::<Error>(err) {
+        return own.clone();
+    }
     let status = match err {
         C::CredentialsNotLoaded(_) => Status::NoCredentials,
         C::InvalidConfiguration(_) => Status::InvalidConfig,
@@ -191,7 +172,7 @@ fn credentials_error(err: &aws_credential_types::provider::error::CredentialsErr
     Error::new(status, format!("Credentials could not be resolved: {detail}"))
 }
 
-fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+pub fn find_source<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = current {
         if let Some(found) = e.downcast_ref::<T>() {

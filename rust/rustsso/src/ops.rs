@@ -8,8 +8,12 @@ use std::time::Duration;
 
 /// Every operation name the library accepts.
 pub const OPERATIONS: &[&str] = &[
+    "credentials.resolve",
     "library.info",
     "s3.list_buckets",
+    "sso.get_role_credentials",
+    "sso.list_account_roles",
+    "sso.list_accounts",
     "sts.get_caller_identity",
     "test.panic",
     "test.sleep",
@@ -41,6 +45,22 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
         "s3.list_buckets" => {
             let p = parse(params)?;
             run(call_id, timeout, crate::s3::list_buckets_page(p))
+        }
+        "credentials.resolve" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::credentials::resolve_credentials(p))
+        }
+        "sso.list_accounts" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::portal::list_accounts(p))
+        }
+        "sso.list_account_roles" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::portal::list_account_roles(p))
+        }
+        "sso.get_role_credentials" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::portal::get_role_credentials(p))
         }
         "sts.get_caller_identity" => {
             let p = parse(params)?;

@@ -42,9 +42,14 @@ pub struct ListBucketsPage {
 }
 
 pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> {
-    let sdk = sdk_config(&p.common).await?;
-    let path_style = p.force_path_style.unwrap_or(p.common.endpoint_url.is_some());
-    let conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style).build();
+    let (sdk, _) = sdk_config(&p.common).await?;
+    let endpoint = p.common.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
+    let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
+    if let Some(url) = endpoint {
+        conf = conf.endpoint_url(url);
+    }
+    let conf = conf.build();
     let client = aws_sdk_s3::Client::from_conf(conf);
     let out = client
         .list_buckets()

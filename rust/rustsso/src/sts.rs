@@ -12,8 +12,12 @@ pub struct CallerIdentity {
 }
 
 pub async fn get_caller_identity(p: CommonParams) -> Result<CallerIdentity> {
-    let sdk = sdk_config(&p).await?;
-    let client = aws_sdk_sts::Client::new(&sdk);
+    let (sdk, _) = sdk_config(&p).await?;
+    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+    if let Some(url) = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        conf = conf.endpoint_url(url);
+    }
+    let client = aws_sdk_sts::Client::from_conf(conf.build());
     let out = client
         .get_caller_identity()
         .send()

@@ -1,0 +1,239 @@
+//! Which credentials and region a call uses, in the order AWS Tools for PowerShell uses, except
+//! that the selected profile's region is honoured:
+//!
+//! credentials: parameters (keys) -> named profile (-ProfileName, or AWS_PROFILE) -> environment
+//! keys -> `default` profile -> web identity, container and instance metadata (aws-config's chain);
+//! region: parameter -> AWS_REGION -> AWS_DEFAULT_REGION -> the selected profile's `region` ->
+//! us-east-1.
+
+use crate::aws::CommonParams;
+use crate::config::{self, ProfileKind, ProfileSource, SsoProfile};
+use crate::error::{Error, Result, Status};
+use crate::sso::SsoCredentialsProvider;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+
+/// Region used when nothing names one, as AWS Tools and the CLI do for S3.
+pub const FALLBACK_REGION: &str = "us-east-1";
+
+/// The outcome of resolution: a provider, and where it and the region came from (no secrets).
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub provider: SharedCredentialsProvider,
+    /// Human description, e.g. "SSO profile 'dev' (sso-session 'corp')".
+    pub credential_source: String,
+    /// A short machine name: parameters, sso-profile, profile, environment, default-chain.
+    pub source_kind: &'static str,
+    pub profile_name: Option<String>,
+    pub sso: Option<SsoProfile>,
+    pub region: String,
+    pub region_source: String,
+    pub profile_source: ProfileSource,
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Resolves credentials and region for the common parameters. Validates the selected profile
+/// before any network call; a named profile that does not exist is an error, never a fall-back.
+pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
+    let source = ProfileSource { location: non_empty(&params.auth.profile_location).map(str::to_string) };
+    let explicit_profile = non_empty(&params.auth.profile);
+    let profiles = source.load().await?;
+
+    let static_keys = static_credentials(params)?;
+    let (profile_name, profile_named) = config::selected_profile_name(explicit_profile);
+
+    let mut resolution = if let Some(creds) = static_keys {
+        Resolution::new(SharedCredentialsProvider::new(creds), "the -AccessKey/-SecretKey parameters".into(), "parameters", &source)
+    } else if explicit_profile.is_some() || (profile_named && env_value("AWS_ACCESS_KEY_ID").is_none()) {
+        from_profile(&profiles, &profile_name, &source)?
+    } else if let (Some(ak), Some(sk)) = (env_value("AWS_ACCESS_KEY_ID"), env_value("AWS_SECRET_ACCESS_KEY")) {
+        let creds = Credentials::new(ak, sk, env_value("AWS_SESSION_TOKEN"), None, "environment");
+        Resolution::new(SharedCredentialsProvider::new(creds), "the environment (AWS_ACCESS_KEY_ID)".into(), "environment", &source)
+    } else if profiles.get_profile(&profile_name).is_some() {
+        from_profile(&profiles, &profile_name, &source)?
+    } else {
+        // No profile to read: environment-free sources remain (web identity, container, instance
+        // metadata; AWS_EC2_METADATA_DISABLED is honoured by aws-config).
+        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder().build().await;
+        Resolution::new(
+            SharedCredentialsProvider::new(chain),
+            "the default credential chain (web identity, container or instance metadata)".into(),
+            "default-chain",
+            &source,
+        )
+    };
+
+    // Region: parameter, environment, the selected profile, then the fallback.
+    let (region, region_source) = if let Some(r) = non_empty(&params.region) {
+        (r.to_string(), "the -Region parameter".to_string())
+    } else if let Some(r) = env_value("AWS_REGION") {
+        (r, "the AWS_REGION environment variable".to_string())
+    } else if let Some(r) = env_value("AWS_DEFAULT_REGION") {
+        (r, "the AWS_DEFAULT_REGION environment variable".to_string())
+    } else if let Some(r) = config::profile_region(&profiles, &profile_name) {
+        (r, format!("the region of profile '{profile_name}'"))
+    } else {
+        (FALLBACK_REGION.to_string(), format!("the fallback region {FALLBACK_REGION}"))
+    };
+    resolution.region = region;
+    resolution.region_source = region_source;
+    Ok(resolution)
+}
+
+impl Resolution {
+    fn new(provider: SharedCredentialsProvider, credential_source: String, source_kind: &'static str, source: &ProfileSource) -> Self {
+        Resolution {
+            provider,
+            credential_source,
+            source_kind,
+            profile_name: None,
+            sso: None,
+            region: FALLBACK_REGION.to_string(),
+            region_source: String::new(),
+            profile_source: source.clone(),
+        }
+    }
+}
+
+fn from_profile(profiles: &aws_config::profile::ProfileSet, name: &str, source: &ProfileSource) -> Result<Resolution> {
+    match config::resolve_profile(profiles, name)? {
+        ProfileKind::Sso(sso) => {
+            let provider = SsoCredentialsProvider { profile: sso.clone(), source: source.clone() };
+            let mut r = Resolution::new(SharedCredentialsProvider::new(provider), format!("SSO {}", sso.describe()), "sso-profile", source);
+            r.profile_name = Some(name.to_string());
+            r.sso = Some(sso);
+            Ok(r)
+        }
+        ProfileKind::Other => {
+            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(name)
+                .profile_files(source.profile_files())
+                .build();
+            let mut r = Resolution::new(SharedCredentialsProvider::new(provider), format!("stored profile named '{name}'"), "profile", source);
+            r.profile_name = Some(name.to_string());
+            Ok(r)
+        }
+    }
+}
+
+fn static_credentials(params: &CommonParams) -> Result<Option<Credentials>> {
+    let auth = &params.auth;
+    let secret = auth.secret_key.as_ref().map(|s| s.expose().trim()).filter(|s| !s.is_empty());
+    match (non_empty(&auth.access_key), secret) {
+        (None, None) => Ok(None),
+        (Some(ak), Some(sk)) => Ok(Some(Credentials::new(
+            ak,
+            sk,
+            auth.session_token.as_ref().map(|t| t.expose().trim().to_string()).filter(|t| !t.is_empty()),
+            None,
+            "parameters",
+        ))),
+        _ => Err(Error::with_code(
+            Status::InvalidRequest,
+            "IncompleteStaticCredentials",
+            "Both -AccessKey and -SecretKey are required for static credentials.",
+        )),
+    }
+}
+
+/// Resolved credentials as returned across the ABI. The secret parts are present only when the
+/// caller asked for them explicitly (credential export, Get-SSORoleCredential).
+#[derive(Debug, serde::Serialize)]
+pub struct ExportedCredentials {
+    pub access_key_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
+    /// RFC 3339, UTC.
+    pub expiration: Option<String>,
+    pub account_id: Option<String>,
+}
+
+impl ExportedCredentials {
+    pub fn new(creds: &Credentials, account_id: Option<String>, with_secrets: bool) -> Self {
+        ExportedCredentials {
+            access_key_id: creds.access_key_id().to_string(),
+            secret_access_key: with_secrets.then(|| creds.secret_access_key().to_string()),
+            session_token: if with_secrets { creds.session_token().map(str::to_string) } else { None },
+            expiration: creds.expiry().map(|e| crate::token_cache::format_timestamp(time::OffsetDateTime::from(e))),
+            account_id: account_id.or_else(|| creds.account_id().map(|a| a.as_str().to_string())),
+        }
+    }
+}
+
+impl Drop for ExportedCredentials {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        if let Some(s) = self.secret_access_key.as_mut() {
+            s.zeroize();
+        }
+        if let Some(s) = self.session_token.as_mut() {
+            s.zeroize();
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveParams {
+    #[serde(flatten)]
+    pub common: CommonParams,
+    /// Include the secret access key and session token (explicit export only).
+    #[serde(default)]
+    pub include_secrets: bool,
+}
+
+/// Where credentials and region come from, and the credentials themselves (secrets only when
+/// asked for).
+#[derive(Debug, serde::Serialize)]
+pub struct ResolvedCredentials {
+    pub source: &'static str,
+    pub source_description: String,
+    pub profile_name: Option<String>,
+    pub sso_session: Option<String>,
+    pub sso_start_url: Option<String>,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub token_expires_at: Option<String>,
+    pub region: String,
+    pub region_source: String,
+    pub credentials: ExportedCredentials,
+}
+
+pub async fn resolve_credentials(p: ResolveParams) -> Result<ResolvedCredentials> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let (_, resolution) = crate::aws::sdk_config(&p.common).await?;
+    let creds = resolution.provider.provide_credentials().await.map_err(|e| {
+        crate::aws::find_source::<Error>(&e).cloned().unwrap_or_else(|| {
+            Error::new(Status::NoCredentials, format!("Credentials could not be resolved from {}: {}", resolution.credential_source, crate::aws::error_chain(&e)))
+        })
+    })?;
+    let token_expires_at = match &resolution.sso {
+        Some(sso) => crate::sso::token_location(sso)
+            .ok()
+            .and_then(|l| crate::token_cache::read_token(&l.path))
+            .map(|t| crate::token_cache::format_timestamp(t.expires_at)),
+        None => None,
+    };
+    Ok(ResolvedCredentials {
+        source: resolution.source_kind,
+        source_description: resolution.credential_source.clone(),
+        profile_name: resolution.profile_name.clone(),
+        sso_session: resolution.sso.as_ref().and_then(|s| s.session_name.clone()),
+        sso_start_url: resolution.sso.as_ref().map(|s| s.start_url.clone()),
+        account_id: resolution.sso.as_ref().map(|s| s.account_id.clone()),
+        role_name: resolution.sso.as_ref().map(|s| s.role_name.clone()),
+        token_expires_at,
+        region: resolution.region.clone(),
+        region_source: resolution.region_source.clone(),
+        credentials: ExportedCredentials::new(&creds, resolution.sso.as_ref().map(|s| s.account_id.clone()), p.include_secrets),
+    })
+}

@@ -1,0 +1,123 @@
+//! The SSO portal operations exposed as commands: accounts, roles and role credentials for the
+//! token of an SSO profile, page by page.
+
+use crate::aws::{map_sdk_error, CommonParams};
+use crate::config::{self, ProfileKind, ProfileSource, SsoProfile};
+use crate::error::{Error, Result, Status};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalParams {
+    #[serde(flatten)]
+    pub common: CommonParams,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+}
+
+/// The SSO profile named by the parameters (or selected by AWS_PROFILE / default).
+async fn sso_profile(common: &CommonParams) -> Result<(SsoProfile, ProfileSource)> {
+    let source = ProfileSource { location: common.auth.profile_location.clone().filter(|l| !l.trim().is_empty()) };
+    let profiles = source.load().await?;
+    let (name, _) = config::selected_profile_name(common.auth.profile.as_deref());
+    match config::resolve_profile(&profiles, &name)? {
+        ProfileKind::Sso(p) => Ok((p, source)),
+        ProfileKind::Other => Err(Error::with_code(
+            Status::InvalidConfig,
+            "NotAnSsoProfile",
+            format!("The profile '{name}' is not an SSO profile (it has neither sso_session nor sso_start_url)."),
+        )),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountPage {
+    pub accounts: Vec<Account>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Account {
+    pub account_id: Option<String>,
+    pub account_name: Option<String>,
+    pub email_address: Option<String>,
+}
+
+pub async fn list_accounts(p: PortalParams) -> Result<AccountPage> {
+    let (profile, source) = sso_profile(&p.common).await?;
+    let token = crate::sso::valid_token(&profile, &source).await?;
+    let clients = crate::sso::clients(Some(&profile.profile_name), &source, &profile.sso_region).await;
+    let out = clients
+        .portal
+        .list_accounts()
+        .access_token(token.access_token.expose())
+        .set_next_token(p.next_token.filter(|t| !t.is_empty()))
+        .set_max_results(p.max_results)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("SSO ListAccounts", e))?;
+    Ok(AccountPage {
+        accounts: out
+            .account_list()
+            .iter()
+            .map(|a| Account {
+                account_id: a.account_id().map(str::to_string),
+                account_name: a.account_name().map(str::to_string),
+                email_address: a.email_address().map(str::to_string),
+            })
+            .collect(),
+        next_token: out.next_token().map(str::to_string),
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct RolePage {
+    pub roles: Vec<Role>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Role {
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+}
+
+pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
+    let (profile, source) = sso_profile(&p.common).await?;
+    let account_id = p.account_id.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| profile.account_id.clone());
+    let token = crate::sso::valid_token(&profile, &source).await?;
+    let clients = crate::sso::clients(Some(&profile.profile_name), &source, &profile.sso_region).await;
+    let out = clients
+        .portal
+        .list_account_roles()
+        .access_token(token.access_token.expose())
+        .account_id(account_id)
+        .set_next_token(p.next_token.filter(|t| !t.is_empty()))
+        .set_max_results(p.max_results)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("SSO ListAccountRoles", e))?;
+    Ok(RolePage {
+        roles: out
+            .role_list()
+            .iter()
+            .map(|r| Role { account_id: r.account_id().map(str::to_string), role_name: r.role_name().map(str::to_string) })
+            .collect(),
+        next_token: out.next_token().map(str::to_string),
+    })
+}
+
+/// Role credentials for the profile's account and role, or for the given ones.
+pub async fn get_role_credentials(p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
+    let (mut profile, source) = sso_profile(&p.common).await?;
+    if let Some(a) = p.account_id.filter(|a| !a.trim().is_empty()) {
+        profile.account_id = a;
+    }
+    if let Some(r) = p.role_name.filter(|r| !r.trim().is_empty()) {
+        profile.role_name = r;
+    }
+    let creds = crate::sso::role_credentials(&profile, &source).await?;
+    Ok(crate::credentials::ExportedCredentials::new(&creds, Some(profile.account_id.clone()), true))
+}

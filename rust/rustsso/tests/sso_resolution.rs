@@ -1,0 +1,273 @@
+//! SSO credential resolution scenarios against the in-process fake AWS: token states, cache
+//! formats, validation, region and endpoint precedence, other credential sources.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+fn counts(s: &Sandbox) -> (u64, u64, u64) {
+    (
+        s.fake.count("oidc:CreateToken:refresh_token"),
+        s.fake.count("sso:GetRoleCredentials"),
+        s.total_calls(),
+    )
+}
+
+#[test]
+fn valid_token_gives_role_credentials_once() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 3600, true);
+    s.write_cli_token(&session, &token);
+    for _ in 0..5 {
+        let r = resolve(&profile).expect("resolves");
+        assert_eq!(r["source"], "sso-profile");
+        assert_eq!(r["sso_session"], session.as_str());
+        assert_eq!(r["account_id"], "111122223333");
+        assert!(r["credentials"]["access_key_id"].as_str().unwrap().starts_with("ASIA"));
+        assert!(r["credentials"].get("secret_access_key").is_none(), "no secrets unless asked");
+    }
+    assert_eq!(counts(&s).0, 0);
+    assert_eq!(counts(&s).1, 1, "role credentials are cached in memory");
+    let exported = call("credentials.resolve", json!({"auth": {"profile": profile}, "include_secrets": true})).unwrap();
+    assert!(exported["credentials"]["secret_access_key"].as_str().unwrap().len() > 10);
+}
+
+#[test]
+fn about_to_expire_token_is_refreshed_and_written_back() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 120, true);
+    let path = s.write_cli_token(&session, &token);
+    resolve(&profile).expect("resolves");
+    assert_eq!(counts(&s).0, 1);
+    let written = read(&path);
+    assert_ne!(written["accessToken"], token.access_token.as_str());
+    assert!(written["expiresAt"].as_str().unwrap() > token.expires_at.as_str());
+    assert_eq!(written["clientId"], token.client_id.as_str());
+    assert!(written["refreshToken"].as_str().is_some());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("{\"startUrl\": ") && !text.ends_with('\n'), "CLI format: {}", text.len());
+}
+
+#[test]
+fn expired_refreshable_token_is_refreshed() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), -60, true);
+    s.write_cli_token(&session, &token);
+    resolve(&profile).expect("resolves");
+    assert_eq!(counts(&s).0, 1);
+    assert_eq!(counts(&s).1, 1);
+}
+
+#[test]
+fn expired_token_without_refresh_fails_without_any_call() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), -60, false);
+    s.write_cli_token(&session, &token);
+    let (status, err) = resolve(&profile).unwrap_err();
+    assert_eq!(status, "SsoTokenExpired");
+    let msg = err["message"].as_str().unwrap();
+    for needle in [profile.as_str(), session.as_str(), "Invoke-AWSSSOLogin", &format!("aws sso login --sso-session {session}")] {
+        assert!(msg.contains(needle), "{msg} lacks {needle}");
+    }
+    assert_eq!(counts(&s).2, 0, "no HTTP call: {:?}", s.fake.counters());
+}
+
+#[test]
+fn refresh_failure_keeps_serving_a_still_valid_token() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 120, true);
+    let path = s.write_cli_token(&session, &token);
+    s.fake.set_fault(fake_aws::Fault::error("oidc:CreateToken", 500, "InternalServerException"));
+    resolve(&profile).expect("the still-valid token is used");
+    assert!(s.fake.count("oidc:CreateToken") >= 1);
+    assert_eq!(read(&path)["accessToken"], token.access_token.as_str(), "file untouched");
+    assert_eq!(counts(&s).1, 1);
+}
+
+#[test]
+fn ended_session_means_log_in_again() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), -10, true);
+    s.write_cli_token(&session, &token);
+    s.fake.revoke_sso(fake_aws::SessionSelector { session_name: Some(session.clone()), ..Default::default() });
+    let (status, err) = resolve(&profile).unwrap_err();
+    assert_eq!(status, "SsoRefreshRejected", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("Invoke-AWSSSOLogin"));
+}
+
+#[test]
+fn expired_registration_is_not_refreshable() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let mut token = s.issue(Some(&session), -10, true);
+    token.registration_expires_at = "2020-01-01T00:00:00Z".into();
+    s.write_cli_token(&session, &token);
+    assert_eq!(resolve(&profile).unwrap_err().0, "SsoTokenExpired");
+    assert_eq!(counts(&s).2, 0);
+}
+
+#[test]
+fn legacy_profile_uses_the_start_url_key() {
+    let profile = unique("legacy");
+    let start = format!("{START_URL}/{profile}");
+    let s = Sandbox::new(&format!(
+        "[profile {profile}]\nsso_start_url = {start}\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n"
+    ));
+    let mut token = s.issue(None, 3600, false);
+    token.start_url = start.clone();
+    s.write_cli_token(&start, &token);
+    let r = resolve(&profile).expect("legacy resolves");
+    assert_eq!(r["sso_session"], serde_json::Value::Null);
+    let (status, err) = {
+        std::fs::remove_file(s.token_path(&start)).unwrap();
+        let other = unique("legacy2");
+        let s2 = format!("[profile {other}]\nsso_start_url = {start}/x\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = R\n");
+        std::fs::write(&s.config, s2).unwrap();
+        resolve(&other).unwrap_err()
+    };
+    assert_eq!(status, "SsoTokenNotFound");
+    assert!(err["message"].as_str().unwrap().contains("aws sso login --profile"));
+}
+
+#[test]
+fn missing_and_corrupt_caches_are_no_token_and_recoverable() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    assert_eq!(resolve(&profile).unwrap_err().0, "SsoTokenNotFound");
+    for garbage in ["", "{", "{\"accessToken\": 5}", "\u{0}\u{ff}", "[1,2,3]", "{\"accessToken\":\"x\",\"expiresAt\":\"never\"}"] {
+        s.write_raw(&session, garbage);
+        assert_eq!(resolve(&profile).unwrap_err().0, "SsoTokenNotFound", "{garbage:?}");
+    }
+    let token = s.issue(Some(&session), 3600, true);
+    s.write_cli_token(&session, &token);
+    resolve(&profile).expect("a good file works again");
+    assert_eq!(counts(&s).2, 1);
+}
+
+#[test]
+fn every_writer_format_is_read() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 7200, true);
+    let base = token.expires_at.trim_end_matches('Z').to_string();
+    let formats = [
+        // AWS CLI
+        format!("{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"{}\", \"expiresAt\": \"{base}Z\"}}", token.access_token),
+        // pre-2021 CLI
+        format!("{{\"accessToken\": \"{}\", \"expiresAt\": \"{base}UTC\", \"region\": \"us-east-1\", \"startUrl\": \"{START_URL}\"}}", token.access_token),
+        // aws-config (compact, fractional seconds)
+        format!("{{\"accessToken\":\"{}\",\"expiresAt\":\"{base}.5Z\",\"region\":\"us-east-1\",\"startUrl\":\"{START_URL}\"}}", token.access_token),
+        // JS SDK (pretty, milliseconds)
+        format!("{{\n  \"accessToken\": \"{}\",\n  \"expiresAt\": \"{base}.000Z\",\n  \"region\": \"us-east-1\"\n}}", token.access_token),
+        // offset form
+        format!("{{\"accessToken\": \"{}\", \"expiresAt\": \"{base}+00:00\"}}", token.access_token),
+    ];
+    for (i, text) in formats.iter().enumerate() {
+        s.write_raw(&session, text);
+        // A distinct role per format defeats the in-memory role cache.
+        let profile_i = format!("{profile}-{i}");
+        std::fs::write(&s.config, sso_config(&profile_i, &session)).unwrap();
+        let r = resolve(&profile_i).unwrap_or_else(|e| panic!("format {i}: {e:?}"));
+        assert!(r["token_expires_at"].as_str().unwrap().starts_with(&base[..16]), "format {i}");
+    }
+}
+
+#[test]
+fn validation_errors_are_distinct_and_make_no_call() {
+    let session = unique("s");
+    let s = Sandbox::new(&format!(
+        "[profile no-session]\nsso_session = missing\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [profile conflict]\nsso_session = {session}\nsso_start_url = https://other.awsapps.com/start\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [profile same]\nsso_session = {session}\nsso_start_url = {START_URL}\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [profile no-account]\nsso_session = {session}\nsso_role_name = R\n\n\
+         [profile no-role]\nsso_session = {session}\nsso_account_id = 1\n\n\
+         [sso-session {session}]\nsso_region = us-east-1\nsso_start_url = {START_URL}\n"
+    ));
+    let cases = [
+        ("does-not-exist", "ProfileNotFound", "does-not-exist"),
+        ("no-session", "SsoSessionNotFound", "[sso-session missing]"),
+        ("conflict", "ConflictingSsoConfig", "sso_start_url"),
+        ("no-account", "IncompleteSsoProfile", "sso_account_id"),
+        ("no-role", "IncompleteSsoProfile", "sso_role_name"),
+    ];
+    for (profile, code, needle) in cases {
+        let (_, err) = resolve(profile).unwrap_err();
+        assert_eq!(err["code"], code, "{profile}: {err}");
+        assert!(err["message"].as_str().unwrap().contains(needle), "{profile}: {err}");
+    }
+    // Agreeing values in profile and session are accepted (botocore's leniency): only the
+    // missing token stops it.
+    assert_eq!(resolve("same").unwrap_err().1["code"], "SsoTokenNotFound");
+    assert_eq!(s.total_calls(), 0);
+    // A missing named profile is never replaced by another one, even with a default present.
+    std::fs::write(&s.config, "[default]\naws_access_key_id = AKIDEXAMPLESTATIC\naws_secret_access_key = static-secret-key-example\n").unwrap();
+    assert_eq!(resolve("nope").unwrap_err().0, "ProfileNotFound");
+}
+
+#[test]
+fn region_precedence() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let mut s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 3600, true);
+    s.write_cli_token(&session, &token);
+    let region = |params: serde_json::Value| call("credentials.resolve", params).unwrap()["region"].as_str().unwrap().to_string();
+    let by_profile = json!({"auth": {"profile": profile}});
+    assert_eq!(region(by_profile.clone()), "eu-west-1", "the selected profile's region");
+    s.set_env("AWS_DEFAULT_REGION", Some("ap-south-1"));
+    assert_eq!(region(by_profile.clone()), "ap-south-1");
+    s.set_env("AWS_REGION", Some("ca-central-1"));
+    assert_eq!(region(by_profile.clone()), "ca-central-1");
+    assert_eq!(region(json!({"auth": {"profile": profile}, "region": "sa-east-1"})), "sa-east-1");
+    s.set_env("AWS_REGION", None);
+    s.set_env("AWS_DEFAULT_REGION", None);
+    let static_keys = json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "static-secret-key-example"}});
+    assert_eq!(region(static_keys), "us-east-1", "fallback");
+}
+
+#[test]
+fn service_specific_endpoints_are_honoured() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let mut s = Sandbox::new(&sso_config(&profile, &session));
+    let token = s.issue(Some(&session), 120, true);
+    s.write_cli_token(&session, &token);
+    let endpoint = s.fake.endpoint();
+    s.set_env("AWS_ENDPOINT_URL", Some("http://127.0.0.1:9"));
+    for var in ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS"] {
+        s.set_env(var, Some(&endpoint));
+    }
+    let page = call("s3.list_buckets", json!({"auth": {"profile": profile}})).expect("all calls reach the fake");
+    assert!(page["buckets"].is_array());
+    let who = call("sts.get_caller_identity", json!({"auth": {"profile": profile}})).unwrap();
+    assert_eq!(who["account"], "111122223333");
+    assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), 1);
+    // Without the SSO override the SSO calls go to the dead global endpoint.
+    s.set_env("AWS_ENDPOINT_URL_SSO", None);
+    let (other, other_session) = (unique("p2"), unique("s2"));
+    std::fs::write(&s.config, sso_config(&other, &other_session)).unwrap();
+    let token = s.issue(Some(&other_session), 3600, true);
+    s.write_cli_token(&other_session, &token);
+    let (status, _) = call("s3.list_buckets", json!({"auth": {"profile": other}})).unwrap_err();
+    assert!(status == "NetworkError" || status == "Timeout", "{status}");
+}
+
+#[test]
+fn credential_process_and_static_profiles_still_work() {
+    let s = Sandbox::new(
+        "[profile proc]\ncredential_process = python3 -c \"print('{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDEXAMPLESTATIC\\\", \\\"SecretAccessKey\\\": \\\"static-secret-key-example\\\"}')\"\n\n[profile keys]\naws_access_key_id = AKIDEXAMPLESTATIC\naws_secret_access_key = static-secret-key-example\n",
+    );
+    for profile in ["proc", "keys"] {
+        let r = call("s3.list_buckets", json!({"auth": {"profile": profile}}));
+        assert!(r.is_ok(), "{profile}: {r:?}");
+        let who = resolve(profile).unwrap();
+        assert_eq!(who["source"], "profile");
+        assert_eq!(who["credentials"]["access_key_id"], "AKIDEXAMPLESTATIC");
+    }
+    assert_eq!(s.fake.count("s3:ListBuckets"), 2);
+}
