@@ -10,7 +10,10 @@
     CompatiblePSEditions = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('AWS.Tools.RustSSO.Format.ps1xml')
-    FunctionsToExport    = @('Get-S3Bucket', 'Get-STSCallerIdentity')
+    FunctionsToExport    = @(
+        'Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList', 'Get-SSORoleCredential',
+        'Get-AWSCredential', 'Set-AWSCredential', 'Clear-AWSCredential',
+        'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
@@ -18,7 +21,8 @@
         'AWS.Tools.RustSSO.psd1',
         'AWS.Tools.RustSSO.psm1',
         'AWS.Tools.RustSSO.Format.ps1xml',
-        'lib/AWS.Tools.RustSSO.Interop.dll'
+        'lib/AWS.Tools.RustSSO.Interop.dll',
+        'en-US/about_AWS.Tools.RustSSO.help.txt'
     )
     PrivateData          = @{
         PSData = @{

@@ -103,6 +103,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleOut
     Copy-Item (Join-Path $Root "powershell/$ModuleName.psm1") $ModuleOut
     Copy-Item (Join-Path $Root "powershell/$ModuleName.Format.ps1xml") $ModuleOut
+    Copy-Item -Recurse (Join-Path $Root 'powershell/en-US') $ModuleOut
     Copy-Item (Join-Path $interopOut 'AWS.Tools.RustSSO.Interop.dll') $libDir
     Copy-Item (Join-Path $CargoTarget (Get-NativeLibraryFileName)) $nativeDir
     Write-Host "Module laid out in $ModuleOut"
@@ -128,6 +129,9 @@ function Invoke-Test {
     $env:RUSTSSO_TEST_MODULE = $ModuleOut
     $env:RUSTSSO_TEST_FAKE_AWS = Get-FakeAwsPath
     $env:RUSTSSO_TEST_REPOSITORY = $RepositoryName
+    $env:RUSTSSO_TEST_SECRETS_FILE = Join-Path $OutDir 'test-secrets.txt'
+    $transcript = Join-Path $OutDir 'test-transcript.txt'
+    Remove-Item -LiteralPath $env:RUSTSSO_TEST_SECRETS_FILE, $transcript -ErrorAction SilentlyContinue
     $pathList = ($paths | ForEach-Object { "'" + ($_ -replace "'", "''") + "'" }) -join ','
     # A child pwsh, so the native library loaded by the tests never locks files of this build.
     $script = @"
@@ -137,9 +141,18 @@ Import-Module Pester -MinimumVersion 5.7.1
 `$config.Run.Path = @($pathList)
 `$config.Run.PassThru = `$true
 `$config.Output.Verbosity = 'Detailed'
+Start-Transcript -LiteralPath '$transcript' | Out-Null
 `$result = Invoke-Pester -Configuration `$config
-Write-Host ('{0} passed, {1} failed' -f `$result.PassedCount, `$result.FailedCount)
-if (`$result.FailedCount -gt 0 -or `$result.Result -ne 'Passed') { exit 1 }
+Stop-Transcript | Out-Null
+# Suite-wide secret scan: no secret any fake issued may appear in the transcript of the run.
+`$secrets = @(Get-Content -LiteralPath `$env:RUSTSSO_TEST_SECRETS_FILE -ErrorAction SilentlyContinue | Where-Object { `$_.Length -ge 8 } | Sort-Object -Unique)
+`$text = [System.IO.File]::ReadAllText('$transcript')
+`$leaks = @(`$secrets | Where-Object { `$text.Contains(`$_) })
+Write-Host ('Secret scan: {0} secrets issued by the fakes, {1} transcript lines, {2} found.' -f `$secrets.Count, (`$text -split "``n").Count, `$leaks.Count)
+`$failed = `$result.FailedCount
+if (`$leaks.Count -gt 0 -or `$secrets.Count -eq 0) { `$failed++ ; Write-Host 'The secret scan failed.' }
+Write-Host ('{0} passed, {1} failed' -f `$result.PassedCount, `$failed)
+if (`$failed -gt 0 -or `$result.Result -ne 'Passed') { exit 1 }
 "@
     $shell = Get-PwshPath
     & $shell -NoProfile -NonInteractive -Command $script

@@ -42,6 +42,11 @@ function Initialize-RustSsoNativeLibrary {
 
 Initialize-RustSsoNativeLibrary
 
+# Dates stay strings when parsed (PowerShell 7.5+ would otherwise turn ISO dates into local
+# DateTime values); the commands convert them where a DateTime is wanted.
+$script:FromJson = @{}
+if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $script:FromJson['DateKind'] = 'String' }
+
 # Exception types by error category, so that `catch [System.UnauthorizedAccessException]`
 # written for AWS Tools keeps working.
 $script:ExceptionTypeByCategory = @{
@@ -70,36 +75,95 @@ function New-RustSsoErrorRecord {
     New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, $Code, $categoryValue, $Target
 }
 
+function Get-RustSsoEnvironment {
+    # PowerShell's view of the variables the native library reads. On Linux and macOS, $env:
+    # changes live only in .NET's managed copy of the environment, so they are sent along.
+    $view = @{}
+    foreach ($entry in [System.Environment]::GetEnvironmentVariables().GetEnumerator()) {
+        $name = [string]$entry.Key
+        if ($name.StartsWith('AWS_', [System.StringComparison]::OrdinalIgnoreCase) -or $name -eq 'HOME' -or $name -eq 'USERPROFILE') {
+            $view[$name] = [string]$entry.Value
+        }
+    }
+    $view
+}
+
 function Invoke-RustSsoOperation {
     # One native call. Returns the parsed result or throws a terminating ErrorRecord through the
     # calling command. The request is never written to any stream: it may carry a secret key.
+    # Results that carry diagnostics ({result, meta}) have them written to -Verbose and -Debug.
     param(
         [Parameter(Mandatory)] [string] $Operation,
         [Parameter(Mandatory)] [hashtable] $Parameters,
-        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [object] $Target
     )
-    $request = ConvertTo-Json -InputObject @{ op = $Operation; params = $Parameters } -Depth 8 -Compress
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $result = [AWS.Tools.RustSSO.Interop.Native]::Call($request, $Cmdlet)
-    $Cmdlet.WriteVerbose(("{0} finished in {1} ms." -f $Operation, $watch.ElapsedMilliseconds))
+    # Windows PowerShell 5.1 turns -Debug into 'Inquire', which would prompt: just write.
+    if ($DebugPreference -eq 'Inquire') { $DebugPreference = 'Continue' }
+    $request = @{ op = $Operation; params = $Parameters; env = Get-RustSsoEnvironment }
+    if ($Parameters.ContainsKey('timeout_ms')) { $request['timeout_ms'] = $Parameters['timeout_ms']; $Parameters.Remove('timeout_ms') }
+    $json = ConvertTo-Json -InputObject $request -Depth 8 -Compress
+    $result = [AWS.Tools.RustSSO.Interop.Native]::Call($json, $Cmdlet)
     if ($result.IsSuccess) {
-        return (ConvertFrom-Json -InputObject $result.Json)
+        $parsed = ConvertFrom-Json -InputObject $result.Json @script:FromJson
+        if ($parsed -is [psobject] -and $parsed.PSObject.Properties['meta'] -and $parsed.PSObject.Properties['result']) {
+            $meta = $parsed.meta
+            Write-Verbose ('{0}: called {1} in {2} ms.' -f $meta.operation, $meta.endpoint, $meta.duration_ms)
+            $tokenNote = ''
+            if ($meta.token_expires_at) { $tokenNote = ', token valid until {0}' -f $meta.token_expires_at }
+            Write-Debug ('Credentials obtained from {0}{1}.' -f $meta.credential_source, $tokenNote)
+            Write-Debug ('Region {0} obtained from {1}.' -f $meta.region, $meta.region_source)
+            return $parsed.result
+        }
+        return $parsed
     }
-    $failure = ConvertFrom-Json -InputObject $result.Json
-    $Cmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code $failure.code -Message $failure.message -Category $failure.category))
+    $failure = ConvertFrom-Json -InputObject $result.Json @script:FromJson
+    $Cmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code $failure.code -Message $failure.message -Category $failure.category -Target $Target))
 }
 
 function Get-RustSsoCommonParameter {
-    # The credential, profile, region and endpoint settings every service command shares.
-    param([Parameter(Mandatory)] [hashtable] $Bound)
+    # The credential, profile, region and endpoint settings every service command shares, in the
+    # AWS Tools order: keys, -ProfileName, -Credential, $StoredAWSCredentials, then what the
+    # native library finds (environment keys, AWS_PROFILE, the default profile, ...); region:
+    # -Region, $StoredAWSRegion, then AWS_REGION / AWS_DEFAULT_REGION, the selected profile's
+    # region and us-east-1.
+    param(
+        [Parameter(Mandatory)] [hashtable] $Bound,
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet
+    )
     $auth = @{}
-    foreach ($pair in @(@('AccessKey', 'access_key'), @('SecretKey', 'secret_key'), @('SessionToken', 'session_token'),
-            @('ProfileName', 'profile'), @('ProfileLocation', 'profile_location'))) {
-        if ($Bound.ContainsKey($pair[0])) { $auth[$pair[1]] = [string]$Bound[$pair[0]] }
+    $credential = $null
+    if ($Bound.ContainsKey('AccessKey') -or $Bound.ContainsKey('SecretKey')) {
+        $auth['access_key'] = [string]$Bound['AccessKey']
+        $auth['secret_key'] = [string]$Bound['SecretKey']
+        if ($Bound.ContainsKey('SessionToken')) { $auth['session_token'] = [string]$Bound['SessionToken'] }
+    } elseif ($Bound.ContainsKey('ProfileName')) {
+        $auth['profile'] = [string]$Bound['ProfileName']
+    } elseif ($Bound.ContainsKey('Credential') -and $null -ne $Bound['Credential']) {
+        $credential = $Bound['Credential']
+    } else {
+        $stored = Get-Variable -Name StoredAWSCredentials -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+        if ($stored -is [AWS.Tools.RustSSO.AWSCredentials]) { $credential = $stored }
+    }
+    if ($null -ne $credential) {
+        foreach ($pair in $credential.ToRequest().GetEnumerator()) { $auth[$pair.Key] = $pair.Value }
+    }
+    if ($Bound.ContainsKey('ProfileLocation')) { $auth['profile_location'] = [string]$Bound['ProfileLocation'] }
+    foreach ($name in @($Bound.Keys)) {
+        $value = $Bound[$name]
+        if ($value -is [string] -and $name -ne 'SessionToken' -and ($value.Length -gt 4096 -or ($value.Length -gt 0 -and $value.Trim().Length -eq 0) -or $value.Length -eq 0)) {
+            $Cmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'InvalidParameterValue' -Category InvalidArgument -Message ("The value of -{0} is empty, blank or longer than 4096 characters." -f $name)))
+        }
     }
     $common = @{ auth = $auth }
-    if ($Bound.ContainsKey('Region')) { $common['region'] = [string]$Bound['Region'] }
+    if ($Bound.ContainsKey('Region')) {
+        $common['region'] = [string]$Bound['Region']
+    } else {
+        $storedRegion = Get-Variable -Name StoredAWSRegion -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+        if ($storedRegion) { $common['default_region'] = [string]$storedRegion }
+    }
     if ($Bound.ContainsKey('EndpointUrl')) { $common['endpoint_url'] = [string]$Bound['EndpointUrl'] }
+    if ($Bound.ContainsKey('TimeoutSec')) { $common['timeout_ms'] = [int64]$Bound['TimeoutSec'] * 1000 }
     $common
 }
 
@@ -122,10 +186,11 @@ function Get-S3Bucket {
     automatically. Stopping the pipeline early (for example with Select-Object -First 1) fetches
     no further pages, and Ctrl+C cancels the request in flight.
 
-    Credentials come from -AccessKey/-SecretKey/-SessionToken, or from -ProfileName (an SSO,
-    static-key, credential_process or role profile of the shared AWS config), or from the
-    environment and the default profile. The region comes from -Region, then AWS_REGION /
-    AWS_DEFAULT_REGION, then us-east-1.
+    Credentials come, in this order, from -AccessKey/-SecretKey, -ProfileName, -Credential,
+    $StoredAWSCredentials (Set-AWSCredential), the environment, AWS_PROFILE and the default
+    profile. SSO profiles use the token cache shared with the AWS CLI; a command never starts a
+    login. The region comes from -Region, $StoredAWSRegion, AWS_REGION, AWS_DEFAULT_REGION, the
+    selected profile's region, then us-east-1.
 
     .PARAMETER BucketName
     Writes only the bucket with exactly this name (case-sensitive, filtered on the client).
@@ -142,6 +207,11 @@ function Get-S3Bucket {
     .PARAMETER ContinuationToken
     Fetches one page starting from this token (manual paging).
 
+    .PARAMETER Select
+    What to write: 'Buckets' (the default) writes the buckets; '*' writes each whole response
+    (Buckets, ContinuationToken, Owner, Prefix); 'Owner', 'ContinuationToken', 'Prefix' or
+    'Buckets.<Property>' write that part; '^Name' writes the value of the parameter Name.
+
     .PARAMETER NoAutoIteration
     Fetches one page only.
 
@@ -157,7 +227,7 @@ function Get-S3Bucket {
 
     .PARAMETER ProfileName
     The name of the profile in the shared AWS config (or credentials file) to take credentials
-    from. A profile that does not exist is an error.
+    from. A profile that does not exist is an error, never a fall-back to another profile.
 
     .PARAMETER ProfileLocation
     Reads profiles from this file only, instead of the default shared files.
@@ -171,10 +241,16 @@ function Get-S3Bucket {
     .PARAMETER SessionToken
     The session token of temporary static credentials.
 
+    .PARAMETER Credential
+    Credentials from Get-AWSCredential (a profile or static keys).
+
+    .PARAMETER TimeoutSec
+    Gives up on each call after this many seconds (default: no limit beyond the SDK's own).
+
     .EXAMPLE
     Get-S3Bucket
 
-    Lists all buckets, using the credentials and region of the shell's defaults.
+    Lists all buckets, with the credentials and region of the shell's defaults.
 
     .EXAMPLE
     Get-S3Bucket -BucketName test-files -ProfileName my-sso-profile
@@ -182,9 +258,17 @@ function Get-S3Bucket {
     Writes the bucket named test-files, with credentials from the SSO profile my-sso-profile.
 
     .EXAMPLE
-    Get-S3Bucket -AccessKey AKIDEXAMPLE -SecretKey $secret -Region eu-west-1 | Select-Object -First 1
+    Get-S3Bucket -ProfileName my-sso-profile | Select-Object -First 1
 
     Writes the first bucket only; no further page is fetched.
+
+    .EXAMPLE
+    Get-S3Bucket -MaxBucket 100 -Select *
+
+    Writes each response page whole, with its ContinuationToken and Owner.
+
+    .INPUTS
+    System.String (a bucket name), AWS.Tools.RustSSO.AWSCredentials
 
     .OUTPUTS
     AWS.Tools.RustSSO.S3Bucket
@@ -200,6 +284,7 @@ function Get-S3Bucket {
         [int] $MaxBucket,
         [Alias('NextToken')]
         [string] $ContinuationToken,
+        [string] $Select = 'Buckets',
         [switch] $NoAutoIteration,
         [string] $EndpointUrl,
         [bool] $ForcePathStyleAddressing,
@@ -214,10 +299,20 @@ function Get-S3Bucket {
         [Alias('SK', 'SecretAccessKey')]
         [string] $SecretKey,
         [Alias('ST')]
-        [string] $SessionToken
+        [string] $SessionToken,
+        [Parameter(ValueFromPipeline = $true)]
+        [AWS.Tools.RustSSO.AWSCredentials] $Credential,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
     )
     process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters
+        if ($PSBoundParameters.ContainsKey('Select') -and $PSBoundParameters.ContainsKey('BucketName')) {
+            $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'BucketNameWithSelect' -Category InvalidArgument -Message '-BucketName cannot be used when -Select is specified.'))
+        }
+        if ($Select -notmatch '^(Buckets|\*|Owner|ContinuationToken|Prefix|Buckets\.(BucketName|CreationDate|BucketRegion|BucketArn)|\^\w+)$') {
+            $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'InvalidSelect' -Category InvalidArgument -Message ("-Select '{0}' is not valid: use Buckets, *, Owner, ContinuationToken, Prefix, Buckets.<Property> or ^ParameterName." -f $Select)))
+        }
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
         if ($PSBoundParameters.ContainsKey('ForcePathStyleAddressing')) { $params['force_path_style'] = $ForcePathStyleAddressing }
         if ($PSBoundParameters.ContainsKey('MaxBucket')) { $params['max_buckets'] = $MaxBucket }
         if ($BucketRegion) { $params['bucket_region'] = $BucketRegion }
@@ -226,8 +321,9 @@ function Get-S3Bucket {
         $onePage = $NoAutoIteration.IsPresent -or [bool]$ContinuationToken
         do {
             if ($token) { $params['continuation_token'] = $token }
-            $page = Invoke-RustSsoOperation -Operation 's3.list_buckets' -Parameters $params -Cmdlet $PSCmdlet
-            foreach ($bucket in @($page.buckets)) {
+            $call = $params.Clone()
+            $page = Invoke-RustSsoOperation -Operation 's3.list_buckets' -Parameters $call -Cmdlet $PSCmdlet
+            $buckets = foreach ($bucket in @($page.buckets)) {
                 if ($BucketName -and -not [string]::Equals($bucket.name, $BucketName, [System.StringComparison]::Ordinal)) { continue }
                 [pscustomobject]@{
                     PSTypeName   = 'AWS.Tools.RustSSO.S3Bucket'
@@ -236,6 +332,25 @@ function Get-S3Bucket {
                     BucketRegion = $bucket.bucket_region
                     BucketArn    = $bucket.bucket_arn
                 }
+            }
+            switch -Regex ($Select) {
+                '^Buckets$' { $buckets }
+                '^Buckets\.(\w+)$' { foreach ($b in @($buckets)) { $b.($Matches[1]) } }
+                '^\*$' {
+                    $owner = $null
+                    if ($page.owner) { $owner = [pscustomobject]@{ PSTypeName = 'AWS.Tools.RustSSO.S3Owner'; Id = $page.owner.id; DisplayName = $page.owner.display_name } }
+                    [pscustomobject]@{
+                        PSTypeName        = 'AWS.Tools.RustSSO.ListBucketsResponse'
+                        Buckets           = @($buckets)
+                        ContinuationToken = $page.continuation_token
+                        Owner             = $owner
+                        Prefix            = $page.prefix
+                    }
+                }
+                '^Owner$' { if ($page.owner) { [pscustomobject]@{ PSTypeName = 'AWS.Tools.RustSSO.S3Owner'; Id = $page.owner.id; DisplayName = $page.owner.display_name } } }
+                '^ContinuationToken$' { $page.continuation_token }
+                '^Prefix$' { $page.prefix }
+                '^\^(\w+)$' { $PSBoundParameters[$Matches[1]] }
             }
             $token = $page.continuation_token
         } while ($token -and -not $onePage)
@@ -249,7 +364,7 @@ function Get-STSCallerIdentity {
 
     .DESCRIPTION
     Calls AWS STS GetCallerIdentity with the resolved credentials. Use it to check which account
-    and role a profile or a set of keys gives you.
+    and role a profile or a set of keys gives you (the AWS CLI's 'aws sts get-caller-identity').
 
     .PARAMETER EndpointUrl
     Calls this endpoint instead of the regional STS endpoint.
@@ -272,6 +387,12 @@ function Get-STSCallerIdentity {
     .PARAMETER SessionToken
     The session token of temporary static credentials.
 
+    .PARAMETER Credential
+    Credentials from Get-AWSCredential (a profile or static keys).
+
+    .PARAMETER TimeoutSec
+    Gives up after this many seconds.
+
     .EXAMPLE
     Get-STSCallerIdentity -ProfileName my-sso-profile
 
@@ -286,6 +407,7 @@ function Get-STSCallerIdentity {
         [string] $EndpointUrl,
         [Alias('RegionToCall')]
         [string] $Region,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
         [string] $ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
@@ -295,16 +417,592 @@ function Get-STSCallerIdentity {
         [Alias('SK', 'SecretAccessKey')]
         [string] $SecretKey,
         [Alias('ST')]
-        [string] $SessionToken
+        [string] $SessionToken,
+        [Parameter(ValueFromPipeline = $true)]
+        [AWS.Tools.RustSSO.AWSCredentials] $Credential,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
     )
-    $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters
-    $identity = Invoke-RustSsoOperation -Operation 'sts.get_caller_identity' -Parameters $params -Cmdlet $PSCmdlet
-    [pscustomobject]@{
-        PSTypeName = 'AWS.Tools.RustSSO.CallerIdentity'
-        Account    = $identity.account
-        Arn        = $identity.arn
-        UserId     = $identity.user_id
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        $identity = Invoke-RustSsoOperation -Operation 'sts.get_caller_identity' -Parameters $params -Cmdlet $PSCmdlet
+        [pscustomobject]@{
+            PSTypeName = 'AWS.Tools.RustSSO.CallerIdentity'
+            Account    = $identity.account
+            Arn        = $identity.arn
+            UserId     = $identity.user_id
+        }
     }
 }
 
-Export-ModuleMember -Function 'Get-S3Bucket', 'Get-STSCallerIdentity'
+function Get-SSOAccountList {
+    <#
+    .SYNOPSIS
+    Lists the AWS accounts the SSO user of a profile may use.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's ListAccounts with the cached SSO token of the profile
+    (refreshed when needed; never a login) and writes one object per account, page by page.
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used (default: AWS_PROFILE, then the default profile).
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER MaxResult
+    The page size (1-100).
+
+    .PARAMETER NextToken
+    Fetches one page starting from this token.
+
+    .PARAMETER NoAutoIteration
+    Fetches one page only.
+
+    .PARAMETER TimeoutSec
+    Gives up on each call after this many seconds.
+
+    .EXAMPLE
+    Get-SSOAccountList -ProfileName my-sso-profile
+
+    Lists the accounts assigned to the SSO user.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.SSOAccount
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.SSOAccount')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Alias('MaxResults', 'MaxItems')]
+        [ValidateRange(1, 100)]
+        [int] $MaxResult,
+        [string] $NextToken,
+        [switch] $NoAutoIteration,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
+        $token = $NextToken
+        do {
+            $call = $params.Clone()
+            if ($token) { $call['next_token'] = $token }
+            $page = Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $call -Cmdlet $PSCmdlet
+            foreach ($account in @($page.accounts)) {
+                [pscustomobject]@{
+                    PSTypeName   = 'AWS.Tools.RustSSO.SSOAccount'
+                    AccountId    = $account.account_id
+                    AccountName  = $account.account_name
+                    EmailAddress = $account.email_address
+                    ProfileName  = $ProfileName
+                }
+            }
+            $token = $page.next_token
+        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
+    }
+}
+
+function Get-SSOAccountRoleList {
+    <#
+    .SYNOPSIS
+    Lists the roles the SSO user of a profile may assume in an account.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's ListAccountRoles with the cached SSO token of the
+    profile. Without -AccountId, the profile's own sso_account_id is used. Accepts the output of
+    Get-SSOAccountList from the pipeline.
+
+    .PARAMETER AccountId
+    The account whose roles to list.
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used.
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER MaxResult
+    The page size (1-100).
+
+    .PARAMETER NextToken
+    Fetches one page starting from this token.
+
+    .PARAMETER NoAutoIteration
+    Fetches one page only.
+
+    .PARAMETER TimeoutSec
+    Gives up on each call after this many seconds.
+
+    .EXAMPLE
+    Get-SSOAccountList -ProfileName dev | Get-SSOAccountRoleList
+
+    Lists every role in every account the SSO user may use.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.SSORole
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.SSORole')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [string] $AccountId,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Alias('MaxResults', 'MaxItems')]
+        [ValidateRange(1, 100)]
+        [int] $MaxResult,
+        [string] $NextToken,
+        [switch] $NoAutoIteration,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($AccountId) { $params['account_id'] = $AccountId }
+        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
+        $token = $NextToken
+        do {
+            $call = $params.Clone()
+            if ($token) { $call['next_token'] = $token }
+            $page = Invoke-RustSsoOperation -Operation 'sso.list_account_roles' -Parameters $call -Cmdlet $PSCmdlet
+            foreach ($role in @($page.roles)) {
+                [pscustomobject]@{
+                    PSTypeName = 'AWS.Tools.RustSSO.SSORole'
+                    AccountId  = $role.account_id
+                    RoleName   = $role.role_name
+                }
+            }
+            $token = $page.next_token
+        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
+    }
+}
+
+function Get-SSORoleCredential {
+    <#
+    .SYNOPSIS
+    Gets temporary credentials for an SSO role.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's GetRoleCredentials with the cached SSO token of the
+    profile, for the profile's account and role or the ones given. The result holds the secret
+    access key and session token; the default view shows only the access key id and expiry.
+    Credentials are cached in memory and shared with every command of the session.
+
+    .PARAMETER AccountId
+    The account of the role (default: the profile's sso_account_id).
+
+    .PARAMETER RoleName
+    The role (default: the profile's sso_role_name).
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used.
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER TimeoutSec
+    Gives up after this many seconds.
+
+    .EXAMPLE
+    Get-SSORoleCredential -ProfileName dev
+
+    Shows the access key id and expiry of the role credentials of profile dev.
+
+    .EXAMPLE
+    Get-SSOAccountRoleList -ProfileName dev -AccountId 111122223333 | Get-SSORoleCredential -ProfileName dev
+
+    Gets credentials for every role the user has in one account.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.RoleCredentials
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.RoleCredentials')]
+    param(
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $AccountId,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $RoleName,
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($AccountId) { $params['account_id'] = $AccountId }
+        if ($RoleName) { $params['role_name'] = $RoleName }
+        $c = Invoke-RustSsoOperation -Operation 'sso.get_role_credentials' -Parameters $params -Cmdlet $PSCmdlet
+        [pscustomobject]@{
+            PSTypeName      = 'AWS.Tools.RustSSO.RoleCredentials'
+            AccountId       = $c.account_id
+            RoleName        = $RoleName
+            AccessKeyId     = $c.access_key_id
+            SecretAccessKey = $c.secret_access_key
+            SessionToken    = $c.session_token
+            Expiration      = ConvertTo-RustSsoDateTime $c.expiration
+        }
+    }
+}
+
+function Get-RustSsoProfileDetail {
+    param([string] $ProfileLocation, [System.Management.Automation.PSCmdlet] $Cmdlet)
+    $params = @{}
+    if ($ProfileLocation) { $params['profile_location'] = $ProfileLocation }
+    @(Invoke-RustSsoOperation -Operation 'config.list_profiles' -Parameters $params -Cmdlet $Cmdlet)
+}
+
+function Get-AWSCredential {
+    <#
+    .SYNOPSIS
+    Gets a credentials reference for a profile, or lists the profiles.
+
+    .DESCRIPTION
+    With -ProfileName, returns a credentials object for that profile, to pass to -Credential or
+    Set-AWSCredential; a profile that does not exist is an error. With -ListProfileDetail, lists
+    every profile of the shared config and credentials files: ProfileName, StoreTypeName and
+    ProfileLocation as AWS Tools does, plus the kind of profile and, for SSO profiles, the
+    session, account, role and the state and expiry of the cached token. Without parameters,
+    returns the shell's stored credentials ($StoredAWSCredentials). Makes no network call.
+
+    .PARAMETER ProfileName
+    The profile to reference.
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER ListProfileDetail
+    Lists every profile with its details.
+
+    .EXAMPLE
+    Get-AWSCredential -ListProfileDetail
+
+    Lists the profiles, with the SSO token state of SSO profiles.
+
+    .EXAMPLE
+    $cred = Get-AWSCredential -ProfileName dev; Get-S3Bucket -Credential $cred
+
+    Uses the profile dev through a credentials object.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.AWSCredentials, AWS.Tools.RustSSO.ProfileDetail
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Stored')]
+    [OutputType('AWS.Tools.RustSSO.AWSCredentials', 'AWS.Tools.RustSSO.ProfileDetail')]
+    param(
+        [Parameter(ParameterSetName = 'Profile', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ParameterSetName = 'Profile')]
+        [Parameter(ParameterSetName = 'List')]
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Parameter(ParameterSetName = 'List', Mandatory = $true)]
+        [Alias('ListProfiles')]
+        [switch] $ListProfileDetail
+    )
+    process {
+        switch ($PSCmdlet.ParameterSetName) {
+            'Stored' { Get-Variable -Name StoredAWSCredentials -Scope Global -ValueOnly -ErrorAction SilentlyContinue }
+            'List' {
+                foreach ($p in (Get-RustSsoProfileDetail -ProfileLocation $ProfileLocation -Cmdlet $PSCmdlet)) {
+                    [pscustomobject]@{
+                        PSTypeName      = 'AWS.Tools.RustSSO.ProfileDetail'
+                        ProfileName     = $p.profile_name
+                        StoreTypeName   = 'SharedCredentialsFile'
+                        ProfileLocation = $p.profile_location
+                        Kind            = $p.kind
+                        Region          = $p.region
+                        SsoSession      = $p.sso_session
+                        AccountId       = $p.account_id
+                        RoleName        = $p.role_name
+                        TokenStatus     = $p.token_status
+                        TokenExpiresAt  = ConvertTo-RustSsoDateTime $p.token_expires_at
+                        Problem         = $p.problem
+                    }
+                }
+            }
+            'Profile' {
+                $known = Get-RustSsoProfileDetail -ProfileLocation $ProfileLocation -Cmdlet $PSCmdlet | Where-Object { $_.profile_name -ceq $ProfileName }
+                if (-not $known) {
+                    $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'ProfileNotFound' -Category ObjectNotFound -Target $ProfileName -Message ("The profile '{0}' was not found in the AWS config or credentials file." -f $ProfileName)))
+                }
+                [AWS.Tools.RustSSO.AWSCredentials]::FromProfile($ProfileName, $ProfileLocation)
+            }
+        }
+    }
+}
+
+function Set-AWSCredential {
+    <#
+    .SYNOPSIS
+    Sets the shell's default credentials ($StoredAWSCredentials).
+
+    .DESCRIPTION
+    Every command of this module that is given no credentials of its own uses these, as in AWS
+    Tools for PowerShell. Pass a profile name, static keys, or a credentials object.
+
+    .PARAMETER ProfileName
+    The profile to use by default. It must exist.
+
+    .PARAMETER ProfileLocation
+    Reads the profile from this file only.
+
+    .PARAMETER AccessKey
+    The access key id of static credentials.
+
+    .PARAMETER SecretKey
+    The secret access key of static credentials.
+
+    .PARAMETER SessionToken
+    The session token of temporary static credentials.
+
+    .PARAMETER Credential
+    A credentials object from Get-AWSCredential.
+
+    .EXAMPLE
+    Set-AWSCredential -ProfileName dev; Get-S3Bucket
+
+    Lists buckets with the profile dev, now the shell's default.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Profile')]
+    param(
+        [Parameter(ParameterSetName = 'Profile', Mandatory = $true, Position = 0)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ParameterSetName = 'Profile')]
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Parameter(ParameterSetName = 'Keys', Mandatory = $true)]
+        [Alias('AK')]
+        [string] $AccessKey,
+        [Parameter(ParameterSetName = 'Keys', Mandatory = $true)]
+        [Alias('SK', 'SecretAccessKey')]
+        [string] $SecretKey,
+        [Parameter(ParameterSetName = 'Keys')]
+        [Alias('ST')]
+        [string] $SessionToken,
+        [Parameter(ParameterSetName = 'Credential', Mandatory = $true, ValueFromPipeline = $true)]
+        [AWS.Tools.RustSSO.AWSCredentials] $Credential
+    )
+    process {
+        $value = switch ($PSCmdlet.ParameterSetName) {
+            'Profile' { Get-AWSCredential -ProfileName $ProfileName -ProfileLocation $ProfileLocation -ErrorAction Stop }
+            'Keys' { [AWS.Tools.RustSSO.AWSCredentials]::FromKeys($AccessKey, $SecretKey, $SessionToken) }
+            'Credential' { $Credential }
+        }
+        Set-Variable -Name StoredAWSCredentials -Scope Global -Value $value
+    }
+}
+
+function Clear-AWSCredential {
+    <#
+    .SYNOPSIS
+    Clears the shell's default credentials ($StoredAWSCredentials).
+
+    .DESCRIPTION
+    Commands then find credentials in the environment, AWS_PROFILE or the default profile again.
+
+    .EXAMPLE
+    Clear-AWSCredential
+
+    Forgets the credentials set with Set-AWSCredential.
+    #>
+    [CmdletBinding()]
+    param()
+    Remove-Variable -Name StoredAWSCredentials -Scope Global -ErrorAction SilentlyContinue
+}
+
+function Set-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Sets the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Commands given no -Region use this region before the environment and the profile's region.
+
+    .PARAMETER Region
+    The region, for example eu-west-1.
+
+    .EXAMPLE
+    Set-DefaultAWSRegion -Region eu-west-1
+
+    Makes eu-west-1 the default region of this shell.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [ValidatePattern('^[a-z]{2}(-[a-z]+)+-\d+$')]
+        [string] $Region
+    )
+    process { Set-Variable -Name StoredAWSRegion -Scope Global -Value $Region }
+}
+
+function Get-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Gets the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Returns the region set with Set-DefaultAWSRegion, or nothing when none is set.
+
+    .EXAMPLE
+    Get-DefaultAWSRegion
+
+    Shows the default region of this shell.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    Get-Variable -Name StoredAWSRegion -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+}
+
+function Clear-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Clears the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Commands then take the region from the environment or the profile again.
+
+    .EXAMPLE
+    Clear-DefaultAWSRegion
+
+    Forgets the region set with Set-DefaultAWSRegion.
+    #>
+    [CmdletBinding()]
+    param()
+    Remove-Variable -Name StoredAWSRegion -Scope Global -ErrorAction SilentlyContinue
+}
+
+function Export-AWSCredential {
+    <#
+    .SYNOPSIS
+    Prints the resolved credentials for other tools, in the AWS CLI's export-credentials formats.
+
+    .DESCRIPTION
+    Resolves credentials exactly as the other commands do and writes them in one of the formats
+    of 'aws configure export-credentials': PowerShell ($Env: lines), Env (export lines),
+    EnvNoExport, WindowsCmd (set lines), or Process (the credential_process JSON). This is the
+    only command that writes secrets, because that is what it is for. With Process it can serve
+    as a credential_process for the AWS CLI and SDKs:
+    credential_process = pwsh -NoProfile -Command "Import-Module AWS.Tools.RustSSO; Export-AWSCredential -ProfileName dev -Format Process"
+
+    .PARAMETER Format
+    PowerShell, Env, EnvNoExport, WindowsCmd or Process.
+
+    .PARAMETER ProfileName
+    The profile to take credentials from.
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER Region
+    Not needed for credentials; accepted for symmetry with the other commands.
+
+    .PARAMETER Credential
+    A credentials object from Get-AWSCredential.
+
+    .PARAMETER TimeoutSec
+    Gives up after this many seconds.
+
+    .EXAMPLE
+    Export-AWSCredential -ProfileName dev -Format PowerShell | Invoke-Expression
+
+    Puts the credentials of the SSO profile dev into this shell's environment.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [ValidateSet('PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd', 'Process')]
+        [string] $Format = 'Process',
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Alias('RegionToCall')]
+        [string] $Region,
+        [Parameter(ValueFromPipeline = $true)]
+        [AWS.Tools.RustSSO.AWSCredentials] $Credential,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        $params['include_secrets'] = $true
+        $r = Invoke-RustSsoOperation -Operation 'credentials.resolve' -Parameters $params -Cmdlet $PSCmdlet
+        $c = $r.credentials
+        $vars = [ordered]@{ AWS_ACCESS_KEY_ID = $c.access_key_id; AWS_SECRET_ACCESS_KEY = $c.secret_access_key }
+        if ($c.session_token) { $vars['AWS_SESSION_TOKEN'] = $c.session_token }
+        if ($c.expiration) { $vars['AWS_CREDENTIAL_EXPIRATION'] = $c.expiration }
+        switch ($Format) {
+            'Process' {
+                $doc = [ordered]@{ Version = 1; AccessKeyId = $c.access_key_id; SecretAccessKey = $c.secret_access_key }
+                if ($c.session_token) { $doc['SessionToken'] = $c.session_token }
+                if ($c.expiration) { $doc['Expiration'] = $c.expiration }
+                ConvertTo-Json -InputObject $doc -Compress
+            }
+            'PowerShell' { foreach ($k in $vars.Keys) { '$Env:{0}="{1}"' -f $k, $vars[$k] } }
+            'Env' { foreach ($k in $vars.Keys) { 'export {0}={1}' -f $k, $vars[$k] } }
+            'EnvNoExport' { foreach ($k in $vars.Keys) { '{0}={1}' -f $k, $vars[$k] } }
+            'WindowsCmd' { foreach ($k in $vars.Keys) { 'set {0}={1}' -f $k, $vars[$k] } }
+        }
+    }
+}
+
+# Argument completion: profile names from the config files (re-read only when a file changed)
+# and region names. No network call.
+$script:ProfileNameCache = @{ Stamp = $null; Names = @() }
+$script:RegionNames = @(
+    'af-south-1', 'ap-east-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2',
+    'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ca-central-1', 'ca-west-1',
+    'cn-north-1', 'cn-northwest-1', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2',
+    'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1',
+    'us-east-1', 'us-east-2', 'us-gov-east-1', 'us-gov-west-1', 'us-west-1', 'us-west-2')
+
+function Get-RustSsoProfileNameForCompletion {
+    $home_ = if ($env:USERPROFILE) { $env:USERPROFILE } else { $env:HOME }
+    $files = @(
+        $(if ($env:AWS_CONFIG_FILE) { $env:AWS_CONFIG_FILE } else { Join-Path $home_ '.aws/config' }),
+        $(if ($env:AWS_SHARED_CREDENTIALS_FILE) { $env:AWS_SHARED_CREDENTIALS_FILE } else { Join-Path $home_ '.aws/credentials' }))
+    $stamp = ($files | ForEach-Object { if (Test-Path -LiteralPath $_) { "$_|$((Get-Item -LiteralPath $_).LastWriteTimeUtc.Ticks)" } }) -join ';'
+    if ($stamp -ne $script:ProfileNameCache.Stamp) {
+        $request = ConvertTo-Json -Compress -Depth 4 -InputObject @{ op = 'config.list_profiles'; params = @{}; env = Get-RustSsoEnvironment }
+        $json = [AWS.Tools.RustSSO.Interop.Native]::Call($request, $null)
+        $names = @()
+        if ($json.IsSuccess) { $names = @((ConvertFrom-Json -InputObject $json.Json @script:FromJson) | ForEach-Object { $_.profile_name }) }
+        $script:ProfileNameCache = @{ Stamp = $stamp; Names = $names }
+    }
+    $script:ProfileNameCache.Names
+}
+
+$script:CompletedCommands = @('Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList',
+    'Get-SSORoleCredential', 'Get-AWSCredential', 'Set-AWSCredential', 'Export-AWSCredential')
+Register-ArgumentCompleter -CommandName $script:CompletedCommands -ParameterName ProfileName -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete)
+    Get-RustSsoProfileNameForCompletion | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+        New-Object System.Management.Automation.CompletionResult -ArgumentList $_, $_, 'ParameterValue', $_
+    }
+}
+Register-ArgumentCompleter -CommandName ($script:CompletedCommands + 'Set-DefaultAWSRegion') -ParameterName Region -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete)
+    $script:RegionNames | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+        New-Object System.Management.Automation.CompletionResult -ArgumentList $_, $_, 'ParameterValue', $_
+    }
+}
+
+Export-ModuleMember -Function @(
+    'Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList', 'Get-SSORoleCredential',
+    'Get-AWSCredential', 'Set-AWSCredential', 'Clear-AWSCredential',
+    'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential')

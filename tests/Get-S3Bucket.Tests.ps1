@@ -117,13 +117,14 @@ Describe 'Get-S3Bucket against moto_server (an independent S3)' {
             }
         }
         $script:MotoBuckets = @('moto-one', 'moto-two', 'moto-three')
-        $created = python3 -c @"
+        $python = Get-PythonWithBoto3
+        $created = & $python -c @"
 import boto3
 s3 = boto3.client('s3', endpoint_url='$MotoUrl', region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')
 for name in ['moto-one', 'moto-two', 'moto-three']:
     s3.create_bucket(Bucket=name)
 print(len(s3.list_buckets()['Buckets']))
-"@
+"@ 2>&1
         $created | Should -Be '3'
     }
     AfterAll { if ($script:Moto) { Stop-Process -Id $Moto.Id -Force -ErrorAction SilentlyContinue } }

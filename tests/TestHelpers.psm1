@@ -22,7 +22,12 @@ function Start-FakeAws {
 }
 
 function Stop-FakeAws {
+    # Stops the fake; first records every secret it issued in $env:RUSTSSO_TEST_SECRETS_FILE (when
+    # set) for the suite-wide secret scan.
     param([Parameter(Mandatory)] $Fake)
+    if ($env:RUSTSSO_TEST_SECRETS_FILE) {
+        try { Get-FakeAwsSecrets -Fake $Fake | Add-Content -LiteralPath $env:RUSTSSO_TEST_SECRETS_FILE } catch { }
+    }
     try { $Fake.Process.StandardInput.Close() } catch { }
     if (-not $Fake.Process.WaitForExit(3000)) { $Fake.Process.Kill() }
 }
@@ -58,6 +63,18 @@ function Set-FakeAwsBuckets {
 function Get-FakeAwsSecrets {
     param([Parameter(Mandatory)] $Fake)
     @(Invoke-FakeAws -Fake $Fake -Path '/_fake/secrets') | ForEach-Object { $_ } | Where-Object { $_ }
+}
+
+function Get-PythonWithBoto3 {
+    # The first python on PATH that can import boto3 (a system python may come before the one
+    # that has the AWS libraries).
+    foreach ($name in 'python3', 'python') {
+        foreach ($command in @(Get-Command $name -CommandType Application -All -ErrorAction SilentlyContinue)) {
+            & $command.Source -c 'import boto3' 2>$null
+            if ($LASTEXITCODE -eq 0) { return $command.Source }
+        }
+    }
+    throw 'No python with boto3 was found on PATH (pip install boto3 moto[server]).'
 }
 
 function Get-Sha1Hex {
@@ -138,6 +155,14 @@ function Get-SsoSandboxEnvironment {
     }
 }
 
+function Set-TestEnvironmentVariable {
+    # Sets or (for $null) removes a variable. [Environment]::SetEnvironmentVariable would receive
+    # '' for $null from PowerShell and, on Linux, keep an empty variable.
+    param([Parameter(Mandatory)] [string] $Name, [AllowNull()] [string] $Value)
+    if ([string]::IsNullOrEmpty($Value)) { Remove-Item -LiteralPath "env:$Name" -ErrorAction SilentlyContinue }
+    else { Set-Item -LiteralPath "env:$Name" -Value $Value }
+}
+
 function Invoke-InSsoSandbox {
     # Runs a script block with the sandbox's environment, then restores the environment.
     param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
@@ -145,10 +170,10 @@ function Invoke-InSsoSandbox {
     $environment = Get-SsoSandboxEnvironment -Sandbox $Sandbox
     foreach ($name in $environment.Keys) {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $environment[$name])
+        Set-TestEnvironmentVariable -Name $name -Value $environment[$name]
     }
     try { & $ScriptBlock } finally {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        foreach ($name in $saved.Keys) { Set-TestEnvironmentVariable -Name $name -Value $saved[$name] }
     }
 }
 

@@ -222,3 +222,69 @@ namespace AWS.Tools.RustSSO.Interop
         }
     }
 }
+
+namespace AWS.Tools.RustSSO
+{
+    using System.Collections;
+
+    /// <summary>A credentials reference for -Credential and $StoredAWSCredentials: either a
+    /// profile (by name, optionally from one file) or static keys. The secret parts are kept
+    /// private and never shown by formatting or ToString.</summary>
+    public sealed class AWSCredentials
+    {
+        private readonly string secretKey;
+        private readonly string sessionToken;
+
+        private AWSCredentials(string profileName, string profileLocation, string accessKey, string secretKey, string sessionToken)
+        {
+            ProfileName = profileName;
+            ProfileLocation = profileLocation;
+            AccessKey = accessKey;
+            this.secretKey = secretKey;
+            this.sessionToken = sessionToken;
+        }
+
+        public string ProfileName { get; private set; }
+        public string ProfileLocation { get; private set; }
+        public string AccessKey { get; private set; }
+
+        /// <summary>Where the credentials come from, for display.</summary>
+        public string Source
+        {
+            get { return ProfileName != null ? "profile '" + ProfileName + "'" : "static access key " + AccessKey; }
+        }
+
+        public static AWSCredentials FromProfile(string profileName, string profileLocation)
+        {
+            if (string.IsNullOrWhiteSpace(profileName)) throw new ArgumentException("A profile name is required.", "profileName");
+            return new AWSCredentials(profileName, string.IsNullOrWhiteSpace(profileLocation) ? null : profileLocation, null, null, null);
+        }
+
+        public static AWSCredentials FromKeys(string accessKey, string secretKey, string sessionToken)
+        {
+            if (string.IsNullOrWhiteSpace(accessKey) || string.IsNullOrWhiteSpace(secretKey))
+                throw new ArgumentException("Both an access key and a secret key are required.");
+            return new AWSCredentials(null, null, accessKey, secretKey, string.IsNullOrEmpty(sessionToken) ? null : sessionToken);
+        }
+
+        /// <summary>The "auth" part of a native request.</summary>
+        public Hashtable ToRequest()
+        {
+            var auth = new Hashtable();
+            if (ProfileName != null)
+            {
+                auth["profile"] = ProfileName;
+                if (ProfileLocation != null) auth["profile_location"] = ProfileLocation;
+            }
+            else
+            {
+                auth["access_key"] = AccessKey;
+                auth["secret_key"] = secretKey;
+                if (sessionToken != null) auth["session_token"] = sessionToken;
+            }
+            return auth;
+        }
+
+        public override string ToString() { return Source; }
+    }
+}

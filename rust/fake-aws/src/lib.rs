@@ -7,6 +7,8 @@
 //! |-----------------------------------|----------------------------------------------------------|
 //! | `s3:ListBuckets`                  | `GET /` (`x-id=ListBuckets`, `max-buckets`, `continuation-token`, `prefix`, `bucket-region`), SigV4 |
 //! | `sts:GetCallerIdentity`           | `POST /` form `Action=GetCallerIdentity` (awsQuery; awsJson `X-Amz-Target` also accepted), SigV4 |
+//! | `sts:AssumeRole`                  | `POST /` form `Action=AssumeRole&RoleArn=arn:aws:iam::ACCOUNT:role/ROLE&RoleSessionName=..[&DurationSeconds=900..43200]` (awsQuery or awsJson), SigV4 by a known key -> new role credentials |
+//! | `sts:AssumeRoleWithWebIdentity`   | `POST /` form `Action=AssumeRoleWithWebIdentity&WebIdentityToken=..&RoleArn=..&RoleSessionName=..[&DurationSeconds=..]`, unsigned, any non-empty token -> new role credentials |
 //! | `sso:GetRoleCredentials`          | `GET /federation/credentials?role_name=&account_id=`, header `x-amz-sso_bearer_token` |
 //! | `sso:ListAccounts`                | `GET /assignment/accounts?max_result=&next_token=`        |
 //! | `sso:ListAccountRoles`            | `GET /assignment/roles?account_id=&max_result=&next_token=` |
@@ -22,8 +24,8 @@
 //! secrets are unique and recognisable: `fake-sso-access-token-<hex>`,
 //! `fake-sso-refresh-token-<hex>`, `fake-client-secret-<hex>`, `fake-device-code-<hex>`,
 //! `fake-auth-code-<hex>`, `fakeSecretAccessKey<hex>`, `FakeSessionToken<hex>`; role access key
-//! ids are `ASIA` + 16 characters. Default static key: `AKIDEXAMPLESTATIC` /
-//! `static-secret-key-example`.
+//! ids (GetRoleCredentials, AssumeRole*) are `ASIA` + 16 characters. Default static key:
+//! `AKIDEXAMPLESTATIC` / `static-secret-key-example`.
 //!
 //! ## Control API (JSON, under `/_fake/`)
 //!
@@ -65,10 +67,17 @@
 //!
 //! ## Behaviour worth knowing
 //! - S3/STS: `Authorization` SigV4 must name a known key (static keys in the state, or keys from
-//!   GetRoleCredentials with their `x-amz-security-token`); unknown -> S3 403
+//!   GetRoleCredentials / AssumeRole* with their `x-amz-security-token`); unknown -> S3 403
 //!   `InvalidAccessKeyId` / STS 403 `InvalidClientTokenId`; expired -> S3 400 / STS 403
 //!   `ExpiredToken`; the signature is verified (403 `SignatureDoesNotMatch`) unless
 //!   `verify_signatures` is false. `require_auth: false` accepts anything.
+//! - STS AssumeRole / AssumeRoleWithWebIdentity issue `ASIA..` credentials (`Expiration` ISO 8601
+//!   `Z`, default 1 h, `DurationSeconds` 900..=43200) that S3/STS accept like the SSO role
+//!   credentials; GetCallerIdentity with them answers
+//!   `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (ACCOUNT and ROLE from the `RoleArn`, any
+//!   role is allowed, no role-chaining limit). Missing/invalid `RoleArn`, `RoleSessionName`,
+//!   `DurationSeconds` or `WebIdentityToken` -> 400 `ValidationError`. A JWT web identity token's
+//!   `sub`/`aud`/`iss` claims (unverified) become `SubjectFromWebIdentityToken`/`Audience`/`Provider`.
 //! - Refresh tokens are only issued when the client registered with scopes (like AWS), or on
 //!   request through `/_fake/sso/token`.
 //! - Device flow script and `/authorize` behaviour: see [`DeviceFlowSpec`] and [`AuthorizeSpec`].

@@ -2,7 +2,7 @@
 //! Every call carries the access token in `x-amz-sso_bearer_token`.
 
 use crate::http::{self, Req, Resp, Service};
-use crate::store::{Inner, RoleKey, SessionSelector};
+use crate::store::{Inner, SessionSelector};
 use crate::util;
 use serde_json::{json, Value};
 
@@ -51,29 +51,16 @@ pub fn get_role_credentials(inner: &mut Inner, req: &Req) -> Resp {
     if !assigned {
         return http::error(P, 403, "ForbiddenException", "No access");
     }
-    let store = &mut inner.store;
-    let access_key_id = format!("ASIA{}", util::random_upper(16));
-    let secret_access_key = store.secret("fakeSecretAccessKey");
-    let session_token = store.secret("FakeSessionToken");
-    let expiration = store.now_ms() / 1000 * 1000 + inner.state.role_credentials_ttl_secs * 1000;
-    store.role_keys.insert(
-        access_key_id.clone(),
-        RoleKey {
-            secret_access_key: secret_access_key.clone(),
-            session_token: session_token.clone(),
-            account,
-            role,
-            expires_at_ms: expiration,
-        },
-    );
+    let ttl = inner.state.role_credentials_ttl_secs;
+    let k = inner.store.issue_role_key(&account, &role, None, ttl);
     http::json(
         P,
         200,
         &json!({"roleCredentials": {
-            "accessKeyId": access_key_id,
-            "secretAccessKey": secret_access_key,
-            "sessionToken": session_token,
-            "expiration": expiration,
+            "accessKeyId": k.access_key_id,
+            "secretAccessKey": k.secret_access_key,
+            "sessionToken": k.session_token,
+            "expiration": k.expires_at_ms,
         }}),
     )
 }

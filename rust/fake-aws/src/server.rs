@@ -55,6 +55,8 @@ pub async fn serve(
 pub enum Op {
     ListBuckets,
     GetCallerIdentity { json: bool },
+    AssumeRole { json: bool },
+    AssumeRoleWithWebIdentity { json: bool },
     GetRoleCredentials,
     ListAccounts,
     ListAccountRoles,
@@ -72,6 +74,8 @@ impl Op {
         match self {
             Op::ListBuckets => "s3:ListBuckets",
             Op::GetCallerIdentity { .. } => "sts:GetCallerIdentity",
+            Op::AssumeRole { .. } => "sts:AssumeRole",
+            Op::AssumeRoleWithWebIdentity { .. } => "sts:AssumeRoleWithWebIdentity",
             Op::GetRoleCredentials => "sso:GetRoleCredentials",
             Op::ListAccounts => "sso:ListAccounts",
             Op::ListAccountRoles => "sso:ListAccountRoles",
@@ -88,8 +92,12 @@ impl Op {
     pub fn service(self, req: &Req) -> Service {
         match self {
             Op::ListBuckets => Service::S3,
-            Op::GetCallerIdentity { json: false } => Service::Sts,
-            Op::GetCallerIdentity { json: true } => Service::StsJson,
+            Op::GetCallerIdentity { json: false }
+            | Op::AssumeRole { json: false }
+            | Op::AssumeRoleWithWebIdentity { json: false } => Service::Sts,
+            Op::GetCallerIdentity { json: true }
+            | Op::AssumeRole { json: true }
+            | Op::AssumeRoleWithWebIdentity { json: true } => Service::StsJson,
             Op::GetRoleCredentials | Op::ListAccounts | Op::ListAccountRoles | Op::Logout => {
                 Service::Portal
             }
@@ -120,8 +128,13 @@ pub fn route(req: &Req) -> Op {
             Op::ListBuckets
         }
         (&Method::POST, "/") => match sts::action(req) {
-            Some((a, json)) if a == "GetCallerIdentity" => Op::GetCallerIdentity { json },
-            _ => Op::Unknown,
+            Some((a, json)) => match a.as_str() {
+                "GetCallerIdentity" => Op::GetCallerIdentity { json },
+                "AssumeRole" => Op::AssumeRole { json },
+                "AssumeRoleWithWebIdentity" => Op::AssumeRoleWithWebIdentity { json },
+                _ => Op::Unknown,
+            },
+            None => Op::Unknown,
         },
         (&Method::GET, "/federation/credentials") => Op::GetRoleCredentials,
         (&Method::GET, "/assignment/accounts") => Op::ListAccounts,
@@ -147,6 +160,7 @@ const REDACTED_PARAMS: &[&str] = &[
     "x-amz-security-token",
     "x-amz-signature",
     "x-amz-credential",
+    "webidentitytoken",
 ];
 
 fn redacted_query(req: &Req) -> String {
@@ -246,6 +260,10 @@ async fn handle(shared: Shared, request: hyper::Request<Incoming>) -> Result<Res
                     Op::ListBuckets => (s3::list_buckets(inner, &req), None),
                     Op::GetCallerIdentity { json } => {
                         (sts::get_caller_identity(inner, &req, json), None)
+                    }
+                    Op::AssumeRole { json } => (sts::assume_role(inner, &req, json), None),
+                    Op::AssumeRoleWithWebIdentity { json } => {
+                        (sts::assume_role_with_web_identity(inner, &req, json), None)
                     }
                     Op::GetRoleCredentials => (portal::get_role_credentials(inner, &req), None),
                     Op::ListAccounts => (portal::list_accounts(inner, &req), None),

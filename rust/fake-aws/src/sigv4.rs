@@ -248,10 +248,11 @@ pub fn authenticate(inner: &Inner, req: &Req, service: Service) -> Result<Caller
         if k.expires_at_ms <= inner.store.now_ms() {
             return Err(expired(s3));
         }
-        (
-            k.secret_access_key.clone(),
-            role_caller(&auth.access_key_id, &k.account, &k.role, &state.user_name),
-        )
+        let caller = match &k.session_name {
+            Some(session) => assumed_role_caller(&auth.access_key_id, &k.account, &k.role, session),
+            None => role_caller(&auth.access_key_id, &k.account, &k.role, &state.user_name),
+        };
+        (k.secret_access_key.clone(), caller)
     } else if !state.require_auth {
         let k = state.static_keys.first().cloned().unwrap_or_default();
         return Ok(Caller {
@@ -329,6 +330,28 @@ pub fn role_caller(access_key_id: &str, account: &str, role: &str, user: &str) -
         ),
         user_id: format!("AROA{role_id}:{user}"),
     }
+}
+
+/// The identity of credentials from STS AssumeRole* for `role` (the role's name, without
+/// path) in `account`, session `session`.
+pub fn assumed_role_caller(
+    access_key_id: &str,
+    account: &str,
+    role: &str,
+    session: &str,
+) -> Caller {
+    Caller {
+        access_key_id: access_key_id.to_string(),
+        account: account.to_string(),
+        arn: format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"),
+        user_id: format!("{}:{session}", role_id(account, role)),
+    }
+}
+
+/// A stable unique id (`AROA` + 17 characters) for the IAM role `role` in `account`.
+pub fn role_id(account: &str, role: &str) -> String {
+    let h = util::sha256_hex(format!("iam-role:{account}:{role}").as_bytes());
+    format!("AROA{}", h[..17].to_ascii_uppercase())
 }
 
 #[cfg(test)]

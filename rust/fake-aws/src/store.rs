@@ -127,12 +127,28 @@ pub struct AuthCode {
     pub used: bool,
 }
 
+/// Temporary credentials the fake issued (SSO GetRoleCredentials, STS AssumeRole*), by access
+/// key id. S3 and STS accept them until `expires_at_ms`.
 #[derive(Clone, Debug)]
 pub struct RoleKey {
     pub secret_access_key: String,
     pub session_token: String,
     pub account: String,
     pub role: String,
+    pub expires_at_ms: i64,
+    /// Set for keys from STS AssumeRole / AssumeRoleWithWebIdentity: the caller is then
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`; `None` (SSO role credentials) gives
+    /// the `AWSReservedSSO_ROLE_<hash>/USER` identity.
+    pub session_name: Option<String>,
+}
+
+/// What [`Store::issue_role_key`] hands out.
+#[derive(Clone, Debug)]
+pub struct IssuedRoleKey {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Epoch milliseconds (whole seconds).
     pub expires_at_ms: i64,
 }
 
@@ -249,6 +265,38 @@ impl Store {
 
     pub fn session_mut(&mut self, id: u64) -> Option<&mut Session> {
         self.sessions.get_mut((id as usize).wrapping_sub(1))
+    }
+
+    /// New temporary credentials (`ASIA` + 16 characters, secrets recorded in the secrets list)
+    /// valid for `ttl_secs` from now (whole seconds), recorded in `role_keys`.
+    pub fn issue_role_key(
+        &mut self,
+        account: &str,
+        role: &str,
+        session_name: Option<String>,
+        ttl_secs: i64,
+    ) -> IssuedRoleKey {
+        let access_key_id = format!("ASIA{}", util::random_upper(16));
+        let secret_access_key = self.secret("fakeSecretAccessKey");
+        let session_token = self.secret("FakeSessionToken");
+        let expires_at_ms = self.now_ms() / 1000 * 1000 + ttl_secs * 1000;
+        self.role_keys.insert(
+            access_key_id.clone(),
+            RoleKey {
+                secret_access_key: secret_access_key.clone(),
+                session_token: session_token.clone(),
+                account: account.to_string(),
+                role: role.to_string(),
+                expires_at_ms,
+                session_name,
+            },
+        );
+        IssuedRoleKey {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            expires_at_ms,
+        }
     }
 
     pub fn issue_access_token(&mut self, session: u64, expires_in: i64) -> String {

@@ -411,6 +411,385 @@ fn sso_role_credentials_then_sts_and_s3_with_them() {
     assert_eq!(counters["sts:GetCallerIdentity"], 3);
 }
 
+/// `POST /` with an awsQuery form body, SigV4-signed by `key` when given.
+fn sts_form(fake: &FakeAws, pairs: &[(&str, &str)], key: Option<&Key>) -> RawResponse {
+    let url = format!("{}/", fake.endpoint());
+    let body = fake_aws::util::build_query(pairs);
+    let extra = [("content-type", "application/x-www-form-urlencoded")];
+    let headers = match key {
+        Some(k) => sigv4_headers("POST", &url, &extra, body.as_bytes(), k, "sts"),
+        None => extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    send("POST", &url, &headers, body.as_bytes())
+}
+
+fn assume_role(
+    fake: &FakeAws,
+    arn: &str,
+    session: &str,
+    extra: &[(&str, &str)],
+    key: Option<&Key>,
+) -> RawResponse {
+    let mut pairs = vec![
+        ("Action", "AssumeRole"),
+        ("Version", "2011-06-15"),
+        ("RoleArn", arn),
+        ("RoleSessionName", session),
+    ];
+    pairs.extend_from_slice(extra);
+    sts_form(fake, &pairs, key)
+}
+
+fn web_identity(fake: &FakeAws, token: &str, arn: &str, session: &str) -> RawResponse {
+    sts_form(
+        fake,
+        &[
+            ("Action", "AssumeRoleWithWebIdentity"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", arn),
+            ("RoleSessionName", session),
+            ("WebIdentityToken", token),
+        ],
+        None,
+    )
+}
+
+/// `(AccessKeyId, SecretAccessKey, SessionToken, Expiration epoch secs)` of an AssumeRole* answer.
+fn issued_creds(xml: &str) -> (String, String, String, i64) {
+    let one = |t: &str| {
+        let v = xml_all(xml, t);
+        assert_eq!(v.len(), 1, "{t} in {xml}");
+        v[0].clone()
+    };
+    let exp = one("Expiration");
+    assert!(exp.ends_with('Z') && exp.len() == 20, "{exp}");
+    (
+        one("AccessKeyId"),
+        one("SecretAccessKey"),
+        one("SessionToken"),
+        fake_aws::util::parse_rfc3339(&exp).unwrap(),
+    )
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+#[test]
+fn sts_assume_role_issues_usable_credentials() {
+    let fake = FakeAws::start();
+    let arn = "arn:aws:iam::210987654321:role/team/Deployer";
+    let r = assume_role(
+        &fake,
+        arn,
+        "ci-run-7",
+        &[("DurationSeconds", "1800")],
+        Some(&STATIC),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let xml = r.text();
+    assert!(xml.starts_with("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>"), "{xml}");
+    let (akid, secret, token, exp) = issued_creds(&xml);
+    assert!(akid.starts_with("ASIA") && akid.len() == 20, "{akid}");
+    assert!(
+        (exp - now_secs() - 1800).abs() <= 5,
+        "DurationSeconds honoured"
+    );
+    assert_eq!(
+        xml_all(&xml, "Arn"),
+        ["arn:aws:sts::210987654321:assumed-role/Deployer/ci-run-7"]
+    );
+    let role_id = &xml_all(&xml, "AssumedRoleId")[0];
+    assert!(
+        role_id.starts_with("AROA") && role_id.ends_with(":ci-run-7"),
+        "{role_id}"
+    );
+    let secrets = fake.issued_secrets();
+    assert!(secrets.contains(&secret) && secrets.contains(&token));
+
+    // The new key works for STS and S3, with the assumed-role identity.
+    let key = Key {
+        id: &akid,
+        secret: &secret,
+        token: Some(&token),
+    };
+    let me = sts_identity(&fake, &key).text();
+    assert_eq!(
+        xml_all(&me, "Arn"),
+        ["arn:aws:sts::210987654321:assumed-role/Deployer/ci-run-7"]
+    );
+    assert_eq!(xml_all(&me, "Account"), ["210987654321"]);
+    assert_eq!(&xml_all(&me, "UserId")[0], role_id);
+    assert_eq!(s3_list(&fake, "", &key).status, 200);
+
+    // Role chaining: assumed credentials may assume another role. Default lifetime 1 h.
+    let r = assume_role(
+        &fake,
+        "arn:aws:iam::111122223333:role/ReadOnly",
+        "chained",
+        &[],
+        Some(&key),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let (akid2, secret2, token2, exp2) = issued_creds(&r.text());
+    assert!((exp2 - now_secs() - 3600).abs() <= 5);
+    let key2 = Key {
+        id: &akid2,
+        secret: &secret2,
+        token: Some(&token2),
+    };
+    assert_eq!(
+        xml_all(&sts_identity(&fake, &key2).text(), "Arn"),
+        ["arn:aws:sts::111122223333:assumed-role/ReadOnly/chained"]
+    );
+
+    // SSO role credentials may call AssumeRole too.
+    let tok = fake.issue_sso_token(IssueTokenRequest::default());
+    let c = portal(
+        &fake,
+        "GET",
+        "/federation/credentials?role_name=ReadOnly&account_id=111122223333",
+        &tok.access_token,
+    )
+    .json()["roleCredentials"]
+        .clone();
+    let sso_key = Key {
+        id: c["accessKeyId"].as_str().unwrap(),
+        secret: c["secretAccessKey"].as_str().unwrap(),
+        token: c["sessionToken"].as_str(),
+    };
+    assert_eq!(
+        assume_role(&fake, arn, "from-sso", &[], Some(&sso_key)).status,
+        200
+    );
+
+    // Authentication errors, as for GetCallerIdentity.
+    let code = |r: RawResponse| (r.status, xml_all(&r.text(), "Code"));
+    assert_eq!(
+        code(assume_role(&fake, arn, "s", &[], None)).1,
+        ["MissingAuthenticationToken"]
+    );
+    assert_eq!(
+        code(assume_role(
+            &fake,
+            arn,
+            "sess",
+            &[],
+            Some(&Key {
+                id: "AKIDNOPE",
+                secret: "x",
+                token: None
+            })
+        )),
+        (403, vec!["InvalidClientTokenId".to_string()])
+    );
+    assert_eq!(
+        code(assume_role(
+            &fake,
+            arn,
+            "sess",
+            &[],
+            Some(&Key {
+                secret: "wrong",
+                ..STATIC
+            })
+        )),
+        (403, vec!["SignatureDoesNotMatch".to_string()])
+    );
+    assert_eq!(
+        code(assume_role(
+            &fake,
+            arn,
+            "sess",
+            &[],
+            Some(&Key {
+                token: Some("nope"),
+                ..key
+            })
+        )),
+        (403, vec!["InvalidClientTokenId".to_string()])
+    );
+    // Validation errors.
+    for (arn, session, extra) in [
+        ("not-an-arn", "sess", None),
+        ("arn:aws:iam::210987654321:user/Deployer", "sess", None),
+        (arn, "x", None),
+        (arn, "bad session", None),
+        (arn, "sess", Some("899")),
+        (arn, "sess", Some("43201")),
+        (arn, "sess", Some("soon")),
+    ] {
+        let extra: Vec<(&str, &str)> = extra.map(|d| ("DurationSeconds", d)).into_iter().collect();
+        let r = assume_role(&fake, arn, session, &extra, Some(&STATIC));
+        assert_eq!(
+            code(r),
+            (400, vec!["ValidationError".to_string()]),
+            "{arn} {session} {extra:?}"
+        );
+    }
+    let r = sts_form(
+        &fake,
+        &[("Action", "AssumeRole"), ("RoleSessionName", "sess")],
+        Some(&STATIC),
+    );
+    assert_eq!(code(r), (400, vec!["ValidationError".to_string()]));
+
+    // awsJson flavour.
+    let url = format!("{}/", fake.endpoint());
+    let body = serde_json::to_vec(
+        &json!({"RoleArn": arn, "RoleSessionName": "json-sess", "DurationSeconds": 900}),
+    )
+    .unwrap();
+    let extra = [
+        ("content-type", "application/x-amz-json-1.0"),
+        (
+            "x-amz-target",
+            "AWSSecurityTokenServiceV20110615.AssumeRole",
+        ),
+    ];
+    let r = send(
+        "POST",
+        &url,
+        &sigv4_headers("POST", &url, &extra, &body, &STATIC, "sts"),
+        &body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert!(v["Credentials"]["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .starts_with("ASIA"));
+    assert!((v["Credentials"]["Expiration"].as_i64().unwrap() - now_secs() - 900).abs() <= 5);
+    assert_eq!(
+        v["AssumedRoleUser"]["Arn"],
+        "arn:aws:sts::210987654321:assumed-role/Deployer/json-sess"
+    );
+
+    // Expiry on the fake clock.
+    fake.advance_clock(1801);
+    let r = sts_identity(
+        &fake,
+        &Key {
+            id: &akid,
+            secret: &secret,
+            token: Some(&token),
+        },
+    );
+    assert_eq!(code(r), (403, vec!["ExpiredToken".to_string()]));
+    assert_eq!(fake.count("sts:AssumeRole"), 3 + 4 + 8 + 1);
+}
+
+#[test]
+fn sts_assume_role_with_web_identity_and_faults() {
+    let fake = FakeAws::start();
+    let arn = "arn:aws:iam::111122223333:role/GitHubActions";
+    let claims = fake_aws::util::b64url(
+        br#"{"iss":"https://token.actions.githubusercontent.com","sub":"repo:o/r:ref:refs/heads/main","aud":["sts.amazonaws.com"]}"#,
+    );
+    let jwt = format!("eyJhbGciOiJSUzI1NiJ9.{claims}.c2ln");
+    let r = web_identity(&fake, &jwt, arn, "gha-42");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let xml = r.text();
+    assert!(
+        xml.starts_with("<AssumeRoleWithWebIdentityResponse "),
+        "{xml}"
+    );
+    assert_eq!(
+        xml_all(&xml, "SubjectFromWebIdentityToken"),
+        ["repo:o/r:ref:refs/heads/main"]
+    );
+    assert_eq!(xml_all(&xml, "Audience"), ["sts.amazonaws.com"]);
+    assert_eq!(
+        xml_all(&xml, "Provider"),
+        ["token.actions.githubusercontent.com"]
+    );
+    let (akid, secret, token, exp) = issued_creds(&xml);
+    assert!(akid.starts_with("ASIA"));
+    assert!((exp - now_secs() - 3600).abs() <= 5);
+    assert!(fake.issued_secrets().contains(&secret));
+    assert!(!xml.contains(&jwt));
+    let key = Key {
+        id: &akid,
+        secret: &secret,
+        token: Some(&token),
+    };
+    assert_eq!(
+        xml_all(&sts_identity(&fake, &key).text(), "Arn"),
+        ["arn:aws:sts::111122223333:assumed-role/GitHubActions/gha-42"]
+    );
+    assert_eq!(s3_list(&fake, "", &key).status, 200);
+    // Any non-empty opaque token works; an empty one does not.
+    let r = web_identity(&fake, "opaque", arn, "s2");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(xml_all(&r.text(), "SubjectFromWebIdentityToken")[0].starts_with("fake-subject-"));
+    let r = web_identity(&fake, "", arn, "s3");
+    assert_eq!(
+        (r.status, xml_all(&r.text(), "Code")),
+        (400, vec!["ValidationError".to_string()])
+    );
+    let r = web_identity(&fake, "opaque", "arn:aws:iam::1:role/X", "s3");
+    assert_eq!(
+        (r.status, xml_all(&r.text(), "Code")),
+        (400, vec!["ValidationError".to_string()])
+    );
+
+    // Faults by operation name.
+    fake.set_faults(vec![
+        Fault::error("sts:AssumeRoleWithWebIdentity", 400, "InvalidIdentityToken").times(1),
+        Fault::error("sts:AssumeRole", 400, "Throttling").times(1),
+        Fault::drop_connection("sts:AssumeRole").times(1),
+    ]);
+    let r = web_identity(&fake, "opaque", arn, "s4");
+    assert_eq!(
+        (r.status, xml_all(&r.text(), "Code")),
+        (400, vec!["InvalidIdentityToken".to_string()])
+    );
+    assert!(r.text().starts_with("<ErrorResponse"));
+    assert_eq!(web_identity(&fake, "opaque", arn, "s4").status, 200);
+    let r = assume_role(&fake, arn, "sess", &[], Some(&STATIC));
+    assert_eq!(
+        (r.status, xml_all(&r.text(), "Code")),
+        (400, vec!["Throttling".to_string()])
+    );
+    let url = format!("{}/", fake.endpoint());
+    let body = fake_aws::util::build_query(&[
+        ("Action", "AssumeRole"),
+        ("RoleArn", arn),
+        ("RoleSessionName", "sess"),
+    ]);
+    let extra = [("content-type", "application/x-www-form-urlencoded")];
+    let headers = sigv4_headers("POST", &url, &extra, body.as_bytes(), &STATIC, "sts");
+    let h: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert!(client::request("POST", &url, &h, body.as_bytes()).is_err());
+    assert_eq!(
+        assume_role(&fake, arn, "sess", &[], Some(&STATIC)).status,
+        200
+    );
+    // A service wildcard applies too.
+    fake.set_fault(Fault::error("sts:*", 503, "ServiceUnavailable").times(1));
+    assert_eq!(web_identity(&fake, "opaque", arn, "s5").status, 503);
+    fake.clear_faults();
+
+    assert_eq!(fake.count("sts:AssumeRoleWithWebIdentity"), 7);
+    assert_eq!(fake.count("sts:AssumeRole"), 3);
+    // The token never reaches the request log.
+    let log = serde_json::to_string(&fake.requests()).unwrap();
+    assert!(!log.contains(&jwt));
+    assert!(fake
+        .requests()
+        .iter()
+        .any(|e| e.operation == "sts:AssumeRoleWithWebIdentity" && e.fault && e.status == 400));
+}
+
 #[test]
 fn device_flow_script_refresh_rotation_and_revoke() {
     let fake = FakeAws::start();

@@ -421,3 +421,150 @@ async fn oidc_device_flow_refresh_and_pkce() {
         .unwrap();
     assert!(tok.refresh_token().is_some());
 }
+
+#[tokio::test]
+async fn sts_assume_role_and_web_identity() {
+    use aws_credential_types::provider::ProvideCredentials;
+    let fake = FakeAws::start();
+    let arn = "arn:aws:iam::210987654321:role/Deployer";
+
+    let out = sts(&fake, static_creds())
+        .assume_role()
+        .role_arn(arn)
+        .role_session_name("sdk-session")
+        .duration_seconds(900)
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    assert!(c.access_key_id().starts_with("ASIA"));
+    let left = c.expiration().secs()
+        - std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+    assert!((895..=905).contains(&left), "{left}");
+    let user = out.assumed_role_user().unwrap();
+    assert_eq!(
+        user.arn(),
+        "arn:aws:sts::210987654321:assumed-role/Deployer/sdk-session"
+    );
+    assert!(user.assumed_role_id().ends_with(":sdk-session"));
+    let creds = Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "assumed",
+    );
+    let me = sts(&fake, creds.clone())
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.arn(), Some(user.arn()));
+    assert_eq!(me.account(), Some("210987654321"));
+    assert_eq!(me.user_id(), Some(user.assumed_role_id()));
+    s3(&fake, creds).list_buckets().send().await.unwrap();
+
+    // Errors parse with their codes; Throttling is retried.
+    let e = sts(&fake, static_creds())
+        .assume_role()
+        .role_arn("nope")
+        .role_session_name("s1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ValidationError"));
+    let e = sts(&fake, Credentials::new("AKIDNOPE", "x", None, None, "t"))
+        .assume_role()
+        .role_arn(arn)
+        .role_session_name("s1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("InvalidClientTokenId"));
+    fake.reset_counters();
+    fake.set_fault(Fault::error("sts:AssumeRole", 400, "Throttling").times(1));
+    sts(&fake, static_creds())
+        .assume_role()
+        .role_arn(arn)
+        .role_session_name("s1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fake.count("sts:AssumeRole"), 2);
+
+    // aws-config's AssumeRoleProvider.
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(fake.endpoint())
+        .load()
+        .await;
+    let provider = aws_config::sts::AssumeRoleProvider::builder(arn)
+        .session_name("provider-session")
+        .configure(&conf)
+        .build_from_provider(static_creds())
+        .await;
+    let pc = provider.provide_credentials().await.unwrap();
+    assert!(pc.access_key_id().starts_with("ASIA") && pc.expiry().is_some());
+    let me = sts(&fake, pc).get_caller_identity().send().await.unwrap();
+    assert_eq!(
+        me.arn(),
+        Some("arn:aws:sts::210987654321:assumed-role/Deployer/provider-session")
+    );
+
+    // AssumeRoleWithWebIdentity: unsigned (a client without credentials).
+    let anon = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .endpoint_url(fake.endpoint())
+            .build(),
+    );
+    let claims = fake_aws::util::b64url(
+        br#"{"iss":"https://oidc.example.com","sub":"workload-1","aud":"sts.amazonaws.com"}"#,
+    );
+    let jwt = format!("e30.{claims}.c2ln");
+    let out = anon
+        .assume_role_with_web_identity()
+        .role_arn("arn:aws:iam::111122223333:role/Workload")
+        .role_session_name("wi")
+        .web_identity_token(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.subject_from_web_identity_token(), Some("workload-1"));
+    assert_eq!(out.audience(), Some("sts.amazonaws.com"));
+    assert_eq!(out.provider(), Some("oidc.example.com"));
+    let c = out.credentials().unwrap();
+    let creds = Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "web",
+    );
+    let me = sts(&fake, creds)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.arn(),
+        Some("arn:aws:sts::111122223333:assumed-role/Workload/wi")
+    );
+    fake.set_fault(
+        Fault::error("sts:AssumeRoleWithWebIdentity", 400, "InvalidIdentityToken").times(1),
+    );
+    let e = anon
+        .assume_role_with_web_identity()
+        .role_arn("arn:aws:iam::111122223333:role/Workload")
+        .role_session_name("wi")
+        .web_identity_token(&jwt)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.into_service_error().is_invalid_identity_token_exception());
+    assert_eq!(fake.count("sts:AssumeRoleWithWebIdentity"), 2);
+}

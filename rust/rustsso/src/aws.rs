@@ -34,6 +34,8 @@ pub struct CommonParams {
     #[serde(default)]
     pub auth: AuthParams,
     pub region: Option<String>,
+    /// The shell's default region ($StoredAWSRegion), used after an explicit region.
+    pub default_region: Option<String>,
     /// Endpoint of the service called (not of the SSO calls behind the credentials).
     pub endpoint_url: Option<String>,
 }
@@ -77,6 +79,7 @@ impl CommonParams {
         part(self.auth.profile.as_deref());
         part(self.auth.profile_location.as_deref());
         part(self.region.as_deref());
+        part(self.default_region.as_deref());
         part(Some(&env_fingerprint()));
         let source = crate::config::ProfileSource { location: self.auth.profile_location.clone() };
         for file in source.candidate_files() {

@@ -47,6 +47,7 @@ impl ProfileSource {
                 .build(),
             None => {
                 let mut builder = ProfileFiles::builder();
+                let mut any = false;
                 for (kind, env_var, default_name) in [
                     (ProfileFileKind::Config, "AWS_CONFIG_FILE", "config"),
                     (ProfileFileKind::Credentials, "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
@@ -54,6 +55,7 @@ impl ProfileSource {
                     let explicit = std::env::var(env_var).ok().filter(|v| !v.trim().is_empty());
                     match (explicit, home_dir()) {
                         (Some(_), _) | (None, None) => {
+                            any = true;
                             builder = match kind {
                                 ProfileFileKind::Config => builder.include_default_config_file(true),
                                 _ => builder.include_default_credentials_file(true),
@@ -63,10 +65,15 @@ impl ProfileSource {
                             // The home directory rule of this library, not aws-config's.
                             let path = home.join(".aws").join(default_name);
                             if path.is_file() {
+                                any = true;
                                 builder = builder.with_file(kind, path);
                             }
                         }
                     }
+                }
+                if !any {
+                    // Nothing exists: the default files, which aws-config treats as empty.
+                    builder = builder.include_default_config_file(true);
                 }
                 builder.build()
             }

@@ -3,7 +3,7 @@
 //!
 //! credentials: parameters (keys) -> named profile (-ProfileName, or AWS_PROFILE) -> environment
 //! keys -> `default` profile -> web identity, container and instance metadata (aws-config's chain);
-//! region: parameter -> AWS_REGION -> AWS_DEFAULT_REGION -> the selected profile's `region` ->
+//! region: parameter -> the shell default ($StoredAWSRegion) -> AWS_REGION -> AWS_DEFAULT_REGION -> the selected profile's `region` ->
 //! us-east-1.
 
 use crate::aws::CommonParams;
@@ -61,7 +61,14 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
     } else {
         // No profile to read: environment-free sources remain (web identity, container, instance
         // metadata; AWS_EC2_METADATA_DISABLED is honoured by aws-config).
-        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder().build().await;
+        // Instance metadata is probed briefly (one attempt, 1 s timeouts) so that a machine that
+        // is not on EC2 never stalls.
+        let imds = aws_config::imds::Client::builder()
+            .max_attempts(1)
+            .connect_timeout(std::time::Duration::from_secs(1))
+            .read_timeout(std::time::Duration::from_secs(1))
+            .build();
+        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder().imds_client(imds).build().await;
         Resolution::new(
             SharedCredentialsProvider::new(chain),
             "the default credential chain (web identity, container or instance metadata)".into(),
@@ -73,6 +80,8 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
     // Region: parameter, environment, the selected profile, then the fallback.
     let (region, region_source) = if let Some(r) = non_empty(&params.region) {
         (r.to_string(), "the -Region parameter".to_string())
+    } else if let Some(r) = non_empty(&params.default_region) {
+        (r.to_string(), "the shell default ($StoredAWSRegion)".to_string())
     } else if let Some(r) = env_value("AWS_REGION") {
         (r, "the AWS_REGION environment variable".to_string())
     } else if let Some(r) = env_value("AWS_DEFAULT_REGION") {

@@ -13,10 +13,12 @@
 pub mod aws;
 pub mod config;
 pub mod credentials;
+pub mod diagnostics;
 pub mod error;
 pub mod ffi;
 pub mod ops;
 pub mod portal;
+pub mod profiles;
 pub mod runtime;
 pub mod s3;
 pub mod secret;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 /// Every operation name the library accepts.
 pub const OPERATIONS: &[&str] = &[
+    "config.list_profiles",
     "credentials.resolve",
     "library.info",
     "s3.list_buckets",
@@ -24,6 +25,9 @@ pub const OPERATIONS: &[&str] = &[
 struct Request {
     op: String,
     timeout_ms: Option<u64>,
+    /// The caller's view of the environment (every `AWS_*` variable, HOME, USERPROFILE): see
+    /// [`sync_environment`].
+    env: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     params: serde_json::Value,
 }
@@ -34,6 +38,9 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
         Error::new(Status::InvalidUtf8, format!("The request is not valid UTF-8 (at byte {}).", e.valid_up_to()))
     })?;
     let request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
+    if let Some(env) = &request.env {
+        sync_environment(env)?;
+    }
     let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
     let params = request.params;
     match request.op.as_str() {
@@ -45,6 +52,10 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
         "s3.list_buckets" => {
             let p = parse(params)?;
             run(call_id, timeout, crate::s3::list_buckets_page(p))
+        }
+        "config.list_profiles" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::profiles::list(p))
         }
         "credentials.resolve" => {
             let p = parse(params)?;
@@ -84,6 +95,42 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
             OPERATIONS.join(", ")
         ))),
     }
+}
+
+/// Makes the process environment match the caller's view of it.
+///
+/// On Linux and macOS, .NET keeps `$env:` changes in a managed copy that native code never
+/// sees, so a user's `$env:AWS_PROFILE = 'dev'` would be invisible here. PowerShell therefore
+/// sends its view with each request, and the variables that matter are updated here, through
+/// Rust's own environment lock (aws-config reads them with `std::env::var`). On Windows both
+/// views are the same process environment and nothing changes.
+fn sync_environment(env: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let relevant = |name: &str| name.starts_with("AWS_") || matches!(name, "HOME" | "USERPROFILE" | "HOMEDRIVE" | "HOMEPATH");
+    let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    for (name, value) in env {
+        if !relevant(name) || name.is_empty() || name.contains(['=', '\0']) {
+            continue;
+        }
+        let value = value.as_str().ok_or_else(|| Error::invalid_request(format!("The environment value of {name} is not a string.")))?;
+        if value.contains('\0') {
+            return Err(Error::invalid_request(format!("The environment value of {name} contains NUL.")));
+        }
+        if std::env::var(name).ok().as_deref() != Some(value) {
+            // SAFETY: serialised by LOCK; the library's readers use std::env, which takes Rust's
+            // environment lock.
+            unsafe { std::env::set_var(name, value) };
+        }
+    }
+    let stale: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("AWS_") && !env.contains_key(k))
+        .collect();
+    for name in stale {
+        // SAFETY: as above.
+        unsafe { std::env::remove_var(&name) };
+    }
+    Ok(())
 }
 
 fn run<T: Serialize>(

@@ -1,6 +1,7 @@
 //! S3 ListBuckets, one page per call so the caller can stream pages and stop early.
 
 use crate::aws::{map_sdk_error, sdk_config, CommonParams};
+use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -41,8 +42,10 @@ pub struct ListBucketsPage {
     pub owner: Option<Owner>,
 }
 
-pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> {
-    let (sdk, _) = sdk_config(&p.common).await?;
+pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBucketsPage>> {
+    let started = std::time::Instant::now();
+    let recorder = EndpointRecorder::default();
+    let (sdk, resolution) = sdk_config(&p.common).await?;
     let endpoint = p.common.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
     let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
@@ -57,6 +60,8 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> 
         .set_continuation_token(p.continuation_token.filter(|t| !t.is_empty()))
         .set_prefix(p.prefix.filter(|t| !t.is_empty()))
         .set_bucket_region(p.bucket_region.filter(|t| !t.is_empty()))
+        .customize()
+        .interceptor(recorder.clone())
         .send()
         .await
         .map_err(|e| map_sdk_error("S3 ListBuckets", e))?;
@@ -72,7 +77,7 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> 
             bucket_arn: b.bucket_arn().map(str::to_string),
         })
         .collect();
-    Ok(ListBucketsPage {
+    let page = ListBucketsPage {
         buckets,
         continuation_token: out.continuation_token().map(str::to_string),
         prefix: out.prefix().map(str::to_string),
@@ -80,5 +85,6 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<ListBucketsPage> 
             id: o.id().map(str::to_string),
             display_name: o.display_name().map(str::to_string),
         }),
-    })
+    };
+    Ok(WithMeta { result: page, meta: CallMeta::new("S3 ListBuckets", started, &recorder, &resolution) })
 }

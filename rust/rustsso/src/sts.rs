@@ -1,6 +1,7 @@
 //! STS GetCallerIdentity: who the resolved credentials belong to.
 
 use crate::aws::{map_sdk_error, sdk_config, CommonParams};
+use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
 use serde::Serialize;
 
@@ -11,8 +12,10 @@ pub struct CallerIdentity {
     pub user_id: Option<String>,
 }
 
-pub async fn get_caller_identity(p: CommonParams) -> Result<CallerIdentity> {
-    let (sdk, _) = sdk_config(&p).await?;
+pub async fn get_caller_identity(p: CommonParams) -> Result<WithMeta<CallerIdentity>> {
+    let started = std::time::Instant::now();
+    let recorder = EndpointRecorder::default();
+    let (sdk, resolution) = sdk_config(&p).await?;
     let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
     if let Some(url) = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         conf = conf.endpoint_url(url);
@@ -20,12 +23,15 @@ pub async fn get_caller_identity(p: CommonParams) -> Result<CallerIdentity> {
     let client = aws_sdk_sts::Client::from_conf(conf.build());
     let out = client
         .get_caller_identity()
+        .customize()
+        .interceptor(recorder.clone())
         .send()
         .await
         .map_err(|e| map_sdk_error("STS GetCallerIdentity", e))?;
-    Ok(CallerIdentity {
+    let identity = CallerIdentity {
         account: out.account().map(str::to_string),
         arn: out.arn().map(str::to_string),
         user_id: out.user_id().map(str::to_string),
-    })
+    };
+    Ok(WithMeta { result: identity, meta: CallMeta::new("STS GetCallerIdentity", started, &recorder, &resolution) })
 }

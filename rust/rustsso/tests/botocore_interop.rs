@@ -7,7 +7,7 @@ use common::*;
 use std::process::Command;
 
 fn python(script: &str) -> String {
-    let out = Command::new("python3").arg("-c").arg(script).output().expect("python3 runs");
+    let out = Command::new(python_with_botocore()).arg("-c").arg(script).output().expect("python3 runs");
     assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

@@ -243,9 +243,10 @@ fn service_specific_endpoints_are_honoured() {
         s.set_env(var, Some(&endpoint));
     }
     let page = call("s3.list_buckets", json!({"auth": {"profile": profile}})).expect("all calls reach the fake");
-    assert!(page["buckets"].is_array());
+    assert!(page["result"]["buckets"].is_array());
+    assert!(page["meta"]["endpoint"].as_str().unwrap().starts_with(&endpoint), "{page}");
     let who = call("sts.get_caller_identity", json!({"auth": {"profile": profile}})).unwrap();
-    assert_eq!(who["account"], "111122223333");
+    assert_eq!(who["result"]["account"], "111122223333");
     assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), 1);
     // Without the SSO override the SSO calls go to the dead global endpoint.
     s.set_env("AWS_ENDPOINT_URL_SSO", None);

@@ -178,3 +178,23 @@ pub fn resolve(profile: &str) -> Result<Value, (String, Value)> {
 pub fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// The first python on PATH that can import botocore (a system python may come first).
+pub fn python_with_botocore() -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in ["python3", "python3.exe", "python.exe"] {
+            let candidate = dir.join(name);
+            if candidate.is_file()
+                && std::process::Command::new(&candidate)
+                    .args(["-c", "import botocore, boto3"])
+                    .output()
+                    .map(|o| o.status.success())
+                    .unwrap_or(false)
+            {
+                return candidate;
+            }
+        }
+    }
+    panic!("no python with botocore and boto3 on PATH (pip install boto3)");
+}

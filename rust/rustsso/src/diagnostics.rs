@@ -1,0 +1,79 @@
+//! What PowerShell's -Verbose and -Debug streams show about a call: the endpoint it reached, how
+//! long it took, and where its credentials and region came from. Never a secret: the endpoint is
+//! recorded without its query string and no header is looked at.
+
+use crate::credentials::Resolution;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Records the URL (scheme, host, port, path) of the last request an operation sent.
+#[derive(Clone, Default, Debug)]
+pub struct EndpointRecorder(Arc<Mutex<Option<String>>>);
+
+impl EndpointRecorder {
+    pub fn endpoint(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Intercept for EndpointRecorder {
+    fn name(&self) -> &'static str {
+        "EndpointRecorder"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let uri = context.request().uri();
+        let without_query = uri.split('?').next().unwrap_or(uri).to_string();
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(without_query);
+        Ok(())
+    }
+}
+
+/// Diagnostics returned beside an operation's result.
+#[derive(Debug, Serialize, Clone)]
+pub struct CallMeta {
+    pub operation: &'static str,
+    pub endpoint: Option<String>,
+    pub duration_ms: u64,
+    pub credential_source: String,
+    pub region: String,
+    pub region_source: String,
+    /// When the SSO token behind the credentials expires (SSO profiles only).
+    pub token_expires_at: Option<String>,
+}
+
+impl CallMeta {
+    pub fn new(operation: &'static str, started: Instant, recorder: &EndpointRecorder, resolution: &Resolution) -> Self {
+        let token_expires_at = resolution.sso.as_ref().and_then(|sso| {
+            let location = crate::sso::token_location(sso).ok()?;
+            crate::token_cache::read_token(&location.path).map(|t| crate::token_cache::format_timestamp(t.expires_at))
+        });
+        CallMeta {
+            operation,
+            endpoint: recorder.endpoint(),
+            duration_ms: started.elapsed().as_millis() as u64,
+            credential_source: resolution.credential_source.clone(),
+            region: resolution.region.clone(),
+            region_source: resolution.region_source.clone(),
+            token_expires_at,
+        }
+    }
+}
+
+/// An operation's result with its diagnostics: `{"result": ..., "meta": {...}}`.
+#[derive(Debug, Serialize)]
+pub struct WithMeta<T: Serialize> {
+    pub result: T,
+    pub meta: CallMeta,
+}

@@ -1,0 +1,367 @@
+# The commands as AWS Tools users know them: parameters, help, streaming, cancellation, the
+# default credential and region order, errors, completion, export and mocking.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $env:RUSTSSO_TEST_MODULE 'AWS.Tools.RustSSO.psd1') -Force
+    $script:Fake = Start-FakeAws
+    $script:Sandbox = New-SsoSandbox -Fake $Fake -ProfileName 'sso-dev' -SessionName 'dev-sso' -Region 'eu-west-1'
+    # Three static identities the fake knows, told apart by their ARN.
+    $keys = @('DEFAULT', 'NAMED', 'ENVKEY', 'PARAM', 'STORED') | ForEach-Object {
+        @{ access_key_id = "AKID$($_)00000000"; secret_access_key = "secret-$($_.ToLower())-0123456789"; account = '999988887777'; arn = "arn:aws:iam::999988887777:user/$($_.ToLower())"; user_id = "AIDA$_" }
+    }
+    $keys += @{ access_key_id = 'AKIDEXAMPLESTATIC'; secret_access_key = 'static-secret-key-example'; account = '123456789012'; arn = 'arn:aws:iam::123456789012:user/static'; user_id = 'AIDASTATIC' }
+    Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ static_keys = $keys } | Out-Null
+    Add-Content -LiteralPath $Sandbox.ConfigFile -Value @"
+
+[default]
+aws_access_key_id = AKIDDEFAULT00000000
+aws_secret_access_key = secret-default-0123456789
+region = ap-southeast-2
+
+[profile named]
+aws_access_key_id = AKIDNAMED00000000
+aws_secret_access_key = secret-named-0123456789
+region = ca-central-1
+"@
+    function script:Invoke-Sandboxed([scriptblock] $Block) { Invoke-InSsoSandbox -Sandbox $Sandbox -ScriptBlock $Block }
+}
+
+AfterAll {
+    Clear-AWSCredential; Clear-DefaultAWSRegion
+    if ($script:Sandbox) { Remove-SsoSandbox -Sandbox $Sandbox }
+    if ($script:Fake) { Stop-FakeAws -Fake $Fake }
+}
+
+Describe 'Parity with AWS Tools parameters' {
+    BeforeDiscovery {
+        $script:Expected = @(
+            @{ Command = 'Get-S3Bucket'; Name = 'BucketName'; Type = 'string'; Position = 0; ByValue = $true; ByName = $true; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'BucketRegion'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'Prefix'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'MaxBucket'; Type = 'int'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('MaxBuckets', 'MaxItems') }
+            @{ Command = 'Get-S3Bucket'; Name = 'ContinuationToken'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('NextToken') }
+            @{ Command = 'Get-S3Bucket'; Name = 'Select'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'NoAutoIteration'; Type = 'switch'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'EndpointUrl'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'ForcePathStyleAddressing'; Type = 'bool'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'Region'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('RegionToCall') }
+            @{ Command = 'Get-S3Bucket'; Name = 'ProfileName'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('StoredCredentials', 'AWSProfileName') }
+            @{ Command = 'Get-S3Bucket'; Name = 'ProfileLocation'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('AWSProfilesLocation', 'ProfilesLocation') }
+            @{ Command = 'Get-S3Bucket'; Name = 'AccessKey'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('AK') }
+            @{ Command = 'Get-S3Bucket'; Name = 'SecretKey'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('SK', 'SecretAccessKey') }
+            @{ Command = 'Get-S3Bucket'; Name = 'SessionToken'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('ST') }
+            @{ Command = 'Get-S3Bucket'; Name = 'Credential'; Type = 'AWSCredentials'; Position = -2147483648; ByValue = $true; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'TimeoutSec'; Type = 'int'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+        )
+    }
+
+    It '<Command> -<Name> has the AWS Tools type, position, pipeline binding and aliases' -ForEach $Expected {
+        $parameter = (Get-Command $Command).Parameters[$Name]
+        $parameter | Should -Not -BeNullOrEmpty
+        $typeName = switch ($parameter.ParameterType) {
+            ([string]) { 'string' } ([int]) { 'int' } ([bool]) { 'bool' } ([switch]) { 'switch' } default { $parameter.ParameterType.Name }
+        }
+        $typeName | Should -Be $Type
+        $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+        $attribute.Position | Should -Be $Position
+        $attribute.ValueFromPipeline | Should -Be $ByValue
+        $attribute.ValueFromPipelineByPropertyName | Should -Be $ByName
+        @($parameter.Aliases | Sort-Object) | Should -Be @($Aliases | Sort-Object)
+    }
+
+    It 'Get-S3Bucket has no parameter that the table does not list' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $actual = (Get-Command Get-S3Bucket).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object
+        $actual | Should -Be (@($Expected | ForEach-Object { $_.Name }) | Sort-Object)
+    }
+
+    It 'every service command takes the common credential parameters with their aliases' {
+        foreach ($command in 'Get-STSCallerIdentity', 'Get-S3Bucket') {
+            $parameters = (Get-Command $command).Parameters
+            foreach ($name in 'Region', 'ProfileName', 'ProfileLocation', 'AccessKey', 'SecretKey', 'SessionToken', 'Credential', 'EndpointUrl') {
+                $parameters.ContainsKey($name) | Should -BeTrue -Because "$command -$name"
+            }
+            $parameters['ProfileName'].Aliases | Should -Contain 'StoredCredentials'
+        }
+    }
+}
+
+Describe 'Help' {
+    BeforeDiscovery {
+        $script:Commands = @(Get-Command -Module AWS.Tools.RustSSO | ForEach-Object { @{ Name = $_.Name } })
+    }
+
+    It '<Name> has a synopsis, a description, an example and help for every parameter' -ForEach $Commands {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name\s"
+        ($help.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $entry = $help.Parameters.Parameter | Where-Object Name -EQ $parameter
+            ($entry.Description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs help"
+        }
+    }
+
+    It 'has an about topic covering setup, SSO, unattended use and troubleshooting' {
+        $about = Get-Help about_AWS.Tools.RustSSO | Out-String
+        foreach ($word in 'sso-session', 'Invoke-AWSSSOLogin', 'scheduled', 'TROUBLESHOOTING') { $about | Should -Match $word }
+    }
+}
+
+Describe 'Streaming and cancellation' {
+    BeforeAll {
+        Invoke-FakeAws -Fake $Fake -Path '/_fake/buckets/generate' -Method POST -Body @{ count = 20; prefix = 'stream-'; replace = $true } | Out-Null
+        $script:Static = @{ AccessKey = 'AKIDEXAMPLESTATIC'; SecretKey = 'static-secret-key-example'; EndpointUrl = $Fake.Endpoint; Region = 'us-east-1' }
+    }
+    BeforeEach { Invoke-FakeAws -Fake $Fake -Path '/_fake/counters/reset' -Method POST | Out-Null }
+    AfterEach { Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method DELETE | Out-Null }
+
+    It 'fetches one page for Select-Object -First 1 out of 10 pages' {
+        @(Get-S3Bucket @Static -MaxBucket 2).Count | Should -Be 20
+        Get-FakeAwsCounter -Fake $Fake -Operation 's3:ListBuckets' | Should -Be 10
+        Invoke-FakeAws -Fake $Fake -Path '/_fake/counters/reset' -Method POST | Out-Null
+        $first = Get-S3Bucket @Static -MaxBucket 2 | Select-Object -First 1
+        $first.BucketName | Should -Match '^stream-'
+        Get-FakeAwsCounter -Fake $Fake -Operation 's3:ListBuckets' | Should -Be 1
+    }
+
+    It 'writes whole responses with -Select * and parameter values with ^' {
+        $pages = @(Get-S3Bucket @Static -MaxBucket 5 -Select '*')
+        $pages.Count | Should -Be 4
+        $pages[0].Buckets.Count | Should -Be 5
+        $pages[0].ContinuationToken | Should -Not -BeNullOrEmpty
+        $pages[3].ContinuationToken | Should -BeNullOrEmpty
+        $pages[0].Owner.DisplayName | Should -Not -BeNullOrEmpty
+        @(Get-S3Bucket @Static -Select 'Buckets.BucketName')[0] | Should -BeOfType [string]
+        Get-S3Bucket @Static -Prefix 'stream-00' -Select '^Prefix' | Should -Be 'stream-00'
+        { Get-S3Bucket @Static -Select '*' -BucketName 'x' } | Should -Throw '-BucketName cannot be used when -Select is specified.'
+    }
+
+    It 'cancels a slow request within 2 s when the pipeline is stopped, and the session stays usable' {
+        Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method POST -Body @{ operation = 's3:ListBuckets'; delay_ms = 20000; times = 1 } | Out-Null
+        $ps = [powershell]::Create()
+        [void]$ps.AddScript("Import-Module '$($env:RUSTSSO_TEST_MODULE)/AWS.Tools.RustSSO.psd1'; Get-S3Bucket -AccessKey AKIDEXAMPLESTATIC -SecretKey static-secret-key-example -EndpointUrl '$($Fake.Endpoint)' -Region us-east-1")
+        $async = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while ((Get-FakeAwsCounter -Fake $Fake -Operation 's3:ListBuckets') -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        @(Get-S3Bucket @Static).Count | Should -Be 20
+    }
+
+    It 'times out with -TimeoutSec as an OperationTimeout error' {
+        Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method POST -Body @{ operation = 's3:ListBuckets'; delay_ms = 5000; times = 1 } | Out-Null
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $record = $null
+        try { Get-S3Bucket @Static -TimeoutSec 1 } catch { $record = $_ }
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2.5
+        $record.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $record.Exception | Should -BeOfType [System.TimeoutException]
+    }
+}
+
+Describe 'Default credential order' {
+    BeforeEach { Clear-AWSCredential; Clear-DefaultAWSRegion }
+
+    It 'uses <Expected> when <Case>' -ForEach @(
+        @{ Case = 'keys are given with everything else set'; Expected = 'param'; Setup = { Set-AWSCredential -ProfileName named; $env:AWS_ACCESS_KEY_ID = 'AKIDENVKEY00000000'; $env:AWS_SECRET_ACCESS_KEY = 'secret-envkey-0123456789' }; Params = @{ AccessKey = 'AKIDPARAM00000000'; SecretKey = 'secret-param-0123456789'; ProfileName = 'named' } }
+        @{ Case = '-ProfileName is given, with a stored credential and env keys'; Expected = 'named'; Setup = { Set-AWSCredential -AccessKey AKIDSTORED00000000 -SecretKey secret-stored-0123456789; $env:AWS_ACCESS_KEY_ID = 'AKIDENVKEY00000000'; $env:AWS_SECRET_ACCESS_KEY = 'secret-envkey-0123456789' }; Params = @{ ProfileName = 'named' } }
+        @{ Case = '-Credential is given, with a stored credential'; Expected = 'named'; Setup = { Set-AWSCredential -AccessKey AKIDSTORED00000000 -SecretKey secret-stored-0123456789 }; Params = @{ Credential = 'named' } }
+        @{ Case = 'only stored credentials and env keys are set'; Expected = 'stored'; Setup = { Set-AWSCredential -AccessKey AKIDSTORED00000000 -SecretKey secret-stored-0123456789; $env:AWS_ACCESS_KEY_ID = 'AKIDENVKEY00000000'; $env:AWS_SECRET_ACCESS_KEY = 'secret-envkey-0123456789' }; Params = @{} }
+        @{ Case = 'env keys are set and AWS_PROFILE is not'; Expected = 'envkey'; Setup = { $env:AWS_PROFILE = $null; $env:AWS_ACCESS_KEY_ID = 'AKIDENVKEY00000000'; $env:AWS_SECRET_ACCESS_KEY = 'secret-envkey-0123456789' }; Params = @{} }
+        @{ Case = 'AWS_PROFILE names a profile'; Expected = 'named'; Setup = { $env:AWS_PROFILE = 'named' }; Params = @{} }
+        @{ Case = 'nothing is set'; Expected = 'default'; Setup = { $env:AWS_PROFILE = $null }; Params = @{} }
+    ) {
+        Invoke-Sandboxed {
+            . $Setup
+            $params = $Params.Clone()
+            if ($params.ContainsKey('Credential')) { $params['Credential'] = Get-AWSCredential -ProfileName $params['Credential'] }
+            $arn = (Get-STSCallerIdentity @params -EndpointUrl $Fake.Endpoint).Arn
+            $arn | Should -Be "arn:aws:iam::999988887777:user/$Expected"
+        }
+        Clear-AWSCredential
+    }
+
+    It 'fails with ObjectNotFound for a profile that does not exist, never falling back' {
+        Invoke-Sandboxed {
+            $record = $null
+            try { Get-STSCallerIdentity -ProfileName 'no-such-profile' } catch { $record = $_ }
+            $record.FullyQualifiedErrorId | Should -Be 'ProfileNotFound,Get-STSCallerIdentity'
+            $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $record.Exception.Message | Should -Match 'no-such-profile'
+        }
+    }
+}
+
+Describe 'Default region order' {
+    BeforeEach { Clear-DefaultAWSRegion }
+
+    It 'takes the region from <Expected> when <Case>' -ForEach @(
+        @{ Case = '-Region is given'; Expected = 'the -Region parameter'; Region = 'sa-east-1'; Setup = { Set-DefaultAWSRegion us-west-1; $env:AWS_REGION = 'eu-north-1' }; Params = @{ Region = 'sa-east-1'; ProfileName = 'named' } }
+        @{ Case = 'a shell default is set'; Expected = '$StoredAWSRegion'; Region = 'us-west-1'; Setup = { Set-DefaultAWSRegion us-west-1; $env:AWS_REGION = 'eu-north-1' }; Params = @{ ProfileName = 'named' } }
+        @{ Case = 'AWS_REGION is set'; Expected = 'AWS_REGION'; Region = 'eu-north-1'; Setup = { $env:AWS_REGION = 'eu-north-1'; $env:AWS_DEFAULT_REGION = 'eu-south-1' }; Params = @{ ProfileName = 'named' } }
+        @{ Case = 'AWS_DEFAULT_REGION is set'; Expected = 'AWS_DEFAULT_REGION'; Region = 'eu-south-1'; Setup = { $env:AWS_DEFAULT_REGION = 'eu-south-1' }; Params = @{ ProfileName = 'named' } }
+        @{ Case = 'only the selected profile has one'; Expected = "profile 'named'"; Region = 'ca-central-1'; Setup = { }; Params = @{ ProfileName = 'named' } }
+        @{ Case = 'the SSO profile is selected'; Expected = "profile 'sso-dev'"; Region = 'eu-west-1'; Setup = { }; Params = @{ ProfileName = 'sso-dev' } }
+        @{ Case = 'keys are given: the default profile'; Expected = "profile 'default'"; Region = 'ap-southeast-2'; Setup = { }; Params = @{ AccessKey = 'AKIDPARAM00000000'; SecretKey = 'secret-param-0123456789' } }
+    ) {
+        Invoke-Sandboxed {
+            $env:AWS_PROFILE = $null
+            . $Setup
+            $debug = Get-STSCallerIdentity @Params -EndpointUrl $Fake.Endpoint -Debug 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
+            $line = $debug | Where-Object { $_ -like 'Region *' }
+            $line | Should -Match ("^Region {0} obtained from .*{1}" -f [regex]::Escape($Region), [regex]::Escape($Expected))
+        }
+    }
+}
+
+Describe 'SSO commands and diagnostics' {
+    It 'lists accounts and roles and gets role credentials with the cached token' {
+        Invoke-Sandboxed {
+            $accounts = @(Get-SSOAccountList -ProfileName sso-dev)
+            $accounts.AccountId | Should -Contain '111122223333'
+            $roles = @($accounts | Where-Object AccountId -EQ '111122223333' | Get-SSOAccountRoleList -ProfileName sso-dev)
+            $roles.RoleName | Should -Contain 'ReadOnly'
+            $cred = Get-SSORoleCredential -ProfileName sso-dev
+            $cred.AccessKeyId | Should -Match '^ASIA'
+            $cred.Expiration | Should -BeOfType [datetime]
+            $shown = $cred | Out-String
+            $shown | Should -Match $cred.AccessKeyId
+            $shown | Should -Not -Match ([regex]::Escape($cred.SecretAccessKey))
+            $shown | Should -Not -Match ([regex]::Escape($cred.SessionToken))
+        }
+    }
+
+    It 'says in -Verbose which endpoint was called and in -Debug where credentials came from' {
+        Invoke-Sandboxed {
+            $records = Get-S3Bucket -ProfileName sso-dev -Verbose -Debug 4>&1 5>&1
+            $verbose = $records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+            $debug = $records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
+            @($verbose)[0] | Should -Match ([regex]::Escape($Fake.Endpoint) + '.* in \d+ ms')
+            $debug | Where-Object { $_ -like 'Credentials*' } | Should -Match "Credentials obtained from SSO profile 'sso-dev' \(sso-session 'dev-sso'\), token valid until \d{4}-"
+        }
+    }
+
+    It 'lists profile details with the SSO token state, and completes profile and region names' {
+        Invoke-Sandboxed {
+            $details = @(Get-AWSCredential -ListProfileDetail)
+            $sso = $details | Where-Object ProfileName -EQ 'sso-dev'
+            $sso.StoreTypeName | Should -Be 'SharedCredentialsFile'
+            $sso.SsoSession | Should -Be 'dev-sso'
+            $sso.TokenStatus | Should -Be 'valid'
+            $sso.TokenExpiresAt | Should -BeOfType [datetime]
+            ($details | Where-Object ProfileName -EQ 'named').Kind | Should -Be 'static'
+            $completion = TabExpansion2 -inputScript 'Get-S3Bucket -ProfileName na' -cursorColumn 28
+            $completion.CompletionMatches.CompletionText | Should -Be @('named')
+            $regions = (TabExpansion2 -inputScript 'Get-S3Bucket -Region eu-w' -cursorColumn 25).CompletionMatches.CompletionText
+            $regions | Should -Contain 'eu-west-1'
+        }
+    }
+
+    It 'fails with AuthenticationError naming profile, session and fix when the token expired' {
+        $expired = New-SsoSandbox -Fake $Fake -ProfileName 'old' -SessionName 'old-sso' -ExpiresIn -60
+        try {
+            $token = Get-Content -Raw $expired.TokenFile | ConvertFrom-Json
+            $token.PSObject.Properties.Remove('refreshToken')
+            Set-Content -LiteralPath $expired.TokenFile -Value (ConvertTo-Json $token -Compress) -NoNewline
+            Invoke-InSsoSandbox -Sandbox $expired {
+                $record = $null
+                try { Get-S3Bucket -ProfileName old } catch { $record = $_ }
+                $record.CategoryInfo.Category | Should -Be 'AuthenticationError'
+                $record.FullyQualifiedErrorId | Should -Be 'SsoTokenExpired,Get-S3Bucket'
+                $record.Exception | Should -BeOfType [System.UnauthorizedAccessException]
+                foreach ($needle in "'old'", "'old-sso'", 'Invoke-AWSSSOLogin -ProfileName old', 'aws sso login --sso-session old-sso') {
+                    $record.Exception.Message | Should -Match ([regex]::Escape($needle))
+                }
+            }
+        } finally { Remove-SsoSandbox -Sandbox $expired }
+    }
+
+    It 'fails with PermissionDenied for a role the user does not have' {
+        Add-Content -LiteralPath $Sandbox.ConfigFile -Value "`n[profile denied]`nsso_session = dev-sso`nsso_account_id = 111122223333`nsso_role_name = NotMine`n"
+        Invoke-Sandboxed {
+            $record = $null
+            try { Get-S3Bucket -ProfileName denied } catch { $record = $_ }
+            $record.CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $record.Exception.Message | Should -Match 'NotMine'
+        }
+    }
+
+    It 'rejects empty, blank and very long values with InvalidArgument' {
+        foreach ($value in '', '   ', ('x' * 5000)) {
+            $record = $null
+            try { Get-S3Bucket -ProfileName $value } catch { $record = $_ }
+            $record | Should -Not -BeNullOrEmpty
+            $record.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+        $record = $null
+        try { Invoke-Sandboxed { Get-S3Bucket -ProfileName '../../etc/passwd' } } catch { $record = $_ }
+        $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Credential export' {
+    It 'prints the credentials in the CLI formats' {
+        Invoke-Sandboxed {
+            $json = Export-AWSCredential -ProfileName sso-dev -Format Process
+            $json | Should -Match '"Expiration":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+            $process = $json | ConvertFrom-Json
+            $process.Version | Should -Be 1
+            $process.AccessKeyId | Should -Match '^ASIA'
+            $process.SecretAccessKey | Should -Not -BeNullOrEmpty
+            $ps = Export-AWSCredential -ProfileName sso-dev -Format PowerShell
+            $ps[0] | Should -Be ('$Env:AWS_ACCESS_KEY_ID="{0}"' -f $process.AccessKeyId)
+            (Export-AWSCredential -ProfileName sso-dev -Format Env)[1] | Should -Match '^export AWS_SECRET_ACCESS_KEY='
+            (Export-AWSCredential -ProfileName sso-dev -Format WindowsCmd)[0] | Should -Match '^set AWS_ACCESS_KEY_ID='
+        }
+    }
+
+    It 'serves as a credential_process for the AWS CLI' {
+        $pwsh = Get-ShellPath
+        $moduleManifest = Join-Path $env:RUSTSSO_TEST_MODULE 'AWS.Tools.RustSSO.psd1'
+        Add-Content -LiteralPath $Sandbox.ConfigFile -Value "`n[profile via-process]`ncredential_process = `"$pwsh`" -NoProfile -NonInteractive -Command `"Import-Module '$moduleManifest'; Export-AWSCredential -ProfileName sso-dev -Format Process`"`n"
+        Invoke-Sandboxed {
+            $python = Get-PythonWithBoto3
+            $arn = & $python -c "import boto3; print(boto3.Session(profile_name='via-process').client('sts', endpoint_url='$($Fake.Endpoint)', region_name='us-east-1').get_caller_identity()['Arn'])"
+            $LASTEXITCODE | Should -Be 0
+            $arn | Should -Match 'assumed-role/AWSReservedSSO_ReadOnly'
+        }
+    }
+}
+
+Describe 'Mocking by users' {
+    It 'supports Mock -ModuleName and Mock from a script that imports the module' {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-mock-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        try {
+            Set-Content -LiteralPath (Join-Path $dir 'Report.ps1') -Value @'
+Import-Module AWS.Tools.RustSSO
+function Get-BucketReport { (Get-S3Bucket -ProfileName prod).BucketName -join ',' }
+'@
+            Set-Content -LiteralPath (Join-Path $dir 'Report.Tests.ps1') -Value @'
+BeforeAll { . (Join-Path $PSScriptRoot 'Report.ps1') }
+Describe 'a user script' {
+    It 'mocks Get-S3Bucket seen from the script' {
+        Mock Get-S3Bucket { [pscustomobject]@{ BucketName = 'mocked-a' }; [pscustomobject]@{ BucketName = 'mocked-b' } }
+        Get-BucketReport | Should -Be 'mocked-a,mocked-b'
+        Should -Invoke Get-S3Bucket -Times 1 -ParameterFilter { $ProfileName -eq 'prod' }
+    }
+    It 'mocks Get-S3Bucket inside the module' {
+        Mock Get-S3Bucket -ModuleName AWS.Tools.RustSSO { [pscustomobject]@{ BucketName = 'inside' } }
+        (& (Get-Module AWS.Tools.RustSSO) { Get-S3Bucket -ProfileName x }).BucketName | Should -Be 'inside'
+        Should -Invoke Get-S3Bucket -ModuleName AWS.Tools.RustSSO -Times 1
+    }
+}
+'@
+            $run = Invoke-ChildPwsh -Script "Import-Module Pester -MinimumVersion 5.7.1; `$r = Invoke-Pester -Path '$dir' -PassThru -Output None; '{0}/{1}' -f `$r.PassedCount, `$r.FailedCount"
+            $run.StdOut.Trim() | Should -Be '2/0' -Because $run.StdErr
+        } finally { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }
+    }
+}
