@@ -961,6 +961,400 @@ function Export-AWSCredential {
     }
 }
 
+function Test-RustSsoInteractive {
+    # Whether a human can take part: not with -NonInteractive, without console input (scheduled
+    # tasks, CI, redirected stdin), or in a host without a user interface.
+    foreach ($argument in [Environment]::GetCommandLineArgs()) {
+        if ($argument -match '^[-/]noni') { return $false }
+    }
+    if (-not [Environment]::UserInteractive) { return $false }
+    try { if ([Console]::IsInputRedirected) { return $false } } catch { return $false }
+    if ($Host.Name -eq 'Default Host' -or $Host.Name -eq 'ServerRemoteHost') { return $false }
+    $true
+}
+
+function Open-RustSsoBrowser {
+    # Opens the login URL: the command in AWS_TOOLS_RUSTSSO_BROWSER when set, else the system
+    # browser (Windows: the URL handler; macOS: open; Linux: xdg-open).
+    param([Parameter(Mandatory)] [string] $Url)
+    $custom = $env:AWS_TOOLS_RUSTSSO_BROWSER
+    if ($custom) {
+        if ($custom -like '*.ps1') {
+            $shell = if ($PSVersionTable.PSEdition -eq 'Desktop') { 'powershell.exe' } else { Join-Path $PSHOME 'pwsh' }
+            if (-not (Test-Path -LiteralPath $shell)) { $shell = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
+            & $shell -NoProfile -NonInteractive -File $custom $Url
+        } else {
+            & $custom $Url
+        }
+        return $true
+    }
+    $ri = [System.Runtime.InteropServices.RuntimeInformation]
+    $platform = [System.Runtime.InteropServices.OSPlatform]
+    try {
+        if ($ri::IsOSPlatform($platform::Windows)) { Start-Process -FilePath $Url; return $true }
+        $opener = if ($ri::IsOSPlatform($platform::OSX)) { 'open' } else { 'xdg-open' }
+        if (Get-Command $opener -CommandType Application -ErrorAction SilentlyContinue) {
+            Start-Process -FilePath $opener -ArgumentList $Url; return $true
+        }
+    } catch { }
+    $false
+}
+
+function Invoke-RustSsoRaw {
+    # A native call that is not tied to a command's pipeline (cleanup in finally blocks).
+    param([Parameter(Mandatory)] [string] $Operation, [Parameter(Mandatory)] [hashtable] $Parameters)
+    $json = ConvertTo-Json -Compress -Depth 6 -InputObject @{ op = $Operation; params = $Parameters; env = Get-RustSsoEnvironment }
+    [AWS.Tools.RustSSO.Interop.Native]::Call($json, $null)
+}
+
+function Invoke-AWSSSOLogin {
+    <#
+    .SYNOPSIS
+    Logs in to AWS IAM Identity Center (SSO) for a profile or an sso-session, without the AWS CLI.
+
+    .DESCRIPTION
+    When the cached token is still valid, says so and does nothing (unless -Force); when it can
+    be refreshed, refreshes it. Otherwise logs in: with the authorization code flow with PKCE
+    (the default for sso-session profiles; a listener on 127.0.0.1 receives the browser's
+    redirect) or with the device code flow (legacy profiles, or -UseDeviceCode). The token is
+    written to the cache exactly as 'aws sso login' writes it, so either tool can use the other's
+    login, and client registrations are shared with the AWS CLI too.
+
+    A progress bar shows the time left; Ctrl+C cancels the login and leaves no partial cache
+    file. Only one login per sso-session runs at a time, across processes: a second one waits
+    and reuses the first one's token instead of opening another browser tab. In a session that
+    is not interactive (no console input, a scheduled task, -NonInteractive) it never opens a
+    browser or waits: it fails at once, unless -NoBrowser is given. Set AWS_TOOLS_RUSTSSO_BROWSER
+    to a command (or .ps1 script) to open the URL with it instead of the system browser.
+
+    .PARAMETER ProfileName
+    The SSO profile to log in (default: AWS_PROFILE, then the default profile).
+
+    .PARAMETER SessionName
+    The [sso-session] to log in, instead of a profile.
+
+    .PARAMETER ProfileLocation
+    Reads the configuration from this file only.
+
+    .PARAMETER UseDeviceCode
+    Uses the device code flow even for an sso-session profile.
+
+    .PARAMETER NoBrowser
+    Prints the URL (and code) instead of opening a browser: for SSH sessions and remote desktops.
+
+    .PARAMETER Force
+    Logs in even when the cached token is still valid.
+
+    .PARAMETER RedirectPort
+    A fixed port for the 127.0.0.1 callback listener (for SSH tunnels); default: a random port.
+
+    .PARAMETER TimeoutSec
+    How long to wait for the login to be approved (default 600).
+
+    .EXAMPLE
+    Invoke-AWSSSOLogin -ProfileName dev
+
+    Logs in for the profile dev in the system browser (or refreshes its token).
+
+    .EXAMPLE
+    Invoke-AWSSSOLogin -SessionName corp -UseDeviceCode -NoBrowser
+
+    Prints a URL and a code to approve from any device.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.LoginResult
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Profile')]
+    [OutputType('AWS.Tools.RustSSO.LoginResult')]
+    param(
+        [Parameter(ParameterSetName = 'Profile', Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
+        [string] $SessionName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [switch] $UseDeviceCode,
+        [switch] $NoBrowser,
+        [switch] $Force,
+        [ValidateRange(1, 65535)]
+        [int] $RedirectPort,
+        [ValidateRange(5, 3600)]
+        [int] $TimeoutSec = 600
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        foreach ($name in 'SessionName', 'UseDeviceCode', 'NoBrowser', 'Force', 'RedirectPort', 'TimeoutSec') { [void]$params.Remove($name) }
+        $params.Remove('timeout_ms')
+        if ($SessionName) { $params['session_name'] = $SessionName }
+        $params['use_device_code'] = $UseDeviceCode.IsPresent
+        $params['force'] = $Force.IsPresent
+        $params['no_browser'] = $NoBrowser.IsPresent
+        $params['interactive'] = (Test-RustSsoInteractive) -or [bool]$env:AWS_TOOLS_RUSTSSO_BROWSER
+        $params['timeout_sec'] = $TimeoutSec
+        if ($RedirectPort) { $params['redirect_port'] = $RedirectPort }
+        $begin = Invoke-RustSsoOperation -Operation 'sso.login.begin' -Parameters $params -Cmdlet $PSCmdlet
+        $result = [pscustomobject]@{
+            PSTypeName = 'AWS.Tools.RustSSO.LoginResult'
+            ProfileName = $begin.profile_name
+            SsoSession  = $begin.sso_session
+            StartUrl    = $begin.start_url
+            State       = $begin.state
+            Flow        = $begin.flow
+            ExpiresAt   = ConvertTo-RustSsoDateTime $begin.expires_at
+        }
+        if ($begin.state -ne 'pending') {
+            Write-Host $begin.message
+            return $result
+        }
+        $loginId = $begin.login_id
+        $completed = $false
+        try {
+            if ($begin.flow -eq 'device') {
+                Write-Host ("To sign in, open {0} and enter the code {1}." -f $begin.verification_uri, $begin.user_code)
+            } else {
+                Write-Host 'To sign in, open this URL in a browser on this computer:'
+                Write-Host $begin.url
+            }
+            if (-not $NoBrowser) {
+                if (Open-RustSsoBrowser -Url $begin.url) { Write-Host 'A browser was opened for the login.' }
+                else { Write-Warning 'No browser could be opened: open the URL above yourself.' }
+            }
+            $total = [math]::Max(1, [int]$begin.seconds_left)
+            while ($true) {
+                $state = Invoke-RustSsoOperation -Operation 'sso.login.wait' -Parameters @{ login_id = $loginId; wait_ms = 500 } -Cmdlet $PSCmdlet
+                if ($state.state -eq 'complete') {
+                    $completed = $true
+                    $result.State = 'complete'
+                    $result.ExpiresAt = ConvertTo-RustSsoDateTime $state.expires_at
+                    break
+                }
+                $left = [int]$state.seconds_left
+                Write-Progress -Activity 'AWS SSO login' -Status ('Waiting for the login to be approved ({0} s left)' -f $left) -SecondsRemaining $left -PercentComplete ([math]::Min(100, [math]::Max(0, 100 * ($total - $left) / $total)))
+            }
+        } finally {
+            Write-Progress -Activity 'AWS SSO login' -Completed
+            if (-not $completed) { [void](Invoke-RustSsoRaw -Operation 'sso.login.cancel' -Parameters @{ login_id = $loginId }) }
+        }
+        Write-Host ("Logged in; the SSO token is valid until {0}." -f $result.ExpiresAt)
+        $result
+    }
+}
+
+function Invoke-AWSSSOLogout {
+    <#
+    .SYNOPSIS
+    Logs out of AWS IAM Identity Center (SSO) and deletes the cached tokens.
+
+    .DESCRIPTION
+    For the profile's (or the sso-session's) cached token, or with -All for every cached token,
+    calls the SSO portal's Logout API (errors ignored) and deletes the token file, and deletes
+    the AWS CLI's cached SSO role credentials, as 'aws sso logout' does. Client registrations
+    are kept. Supports -WhatIf and -Confirm.
+
+    .PARAMETER ProfileName
+    The SSO profile to log out.
+
+    .PARAMETER SessionName
+    The sso-session to log out.
+
+    .PARAMETER All
+    Logs out every cached SSO token, as 'aws sso logout' does.
+
+    .PARAMETER ProfileLocation
+    Reads the configuration from this file only.
+
+    .EXAMPLE
+    Invoke-AWSSSOLogout -ProfileName dev -WhatIf
+
+    Shows which files would be deleted.
+
+    .EXAMPLE
+    Invoke-AWSSSOLogout -All
+
+    Logs out of every SSO session.
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Profile')]
+    param(
+        [Parameter(ParameterSetName = 'Profile', Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
+        [string] $SessionName,
+        [Parameter(ParameterSetName = 'All', Mandatory = $true)]
+        [switch] $All,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        foreach ($name in 'SessionName', 'All') { [void]$params.Remove($name) }
+        if ($SessionName) { $params['session_name'] = $SessionName }
+        $params['all'] = $All.IsPresent
+        $planned = @(Invoke-RustSsoOperation -Operation 'sso.logout.plan' -Parameters $params -Cmdlet $PSCmdlet)
+        $approved = @($planned | Where-Object { $PSCmdlet.ShouldProcess($_.path, "Delete the $($_.description)") })
+        if ($approved.Count -eq 0) { return }
+        $removed = Invoke-RustSsoOperation -Operation 'sso.logout.apply' -Parameters @{ files = $approved } -Cmdlet $PSCmdlet
+        foreach ($r in @($removed)) { Write-Verbose ("Deleted {0} ({1})." -f $r.path, $r.kind) }
+    }
+}
+
+function Invoke-RustSsoConfigEdit {
+    param([hashtable[]] $Sections, [string] $Path, [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $What)
+    $request = @{ sections = @($Sections | ForEach-Object { @{ header = $_.header; values = @($_.values) } }); dry_run = $true }
+    if ($Path) { $request['path'] = $Path }
+    $plan = Invoke-RustSsoOperation -Operation 'config.edit' -Parameters $request -Cmdlet $Cmdlet
+    if (-not $plan.changed) { Write-Verbose "$($plan.path) already holds $What."; return $plan }
+    foreach ($line in @($plan.diff)) { Write-Verbose $line }
+    if ($Cmdlet.ShouldProcess($plan.path, "Write $What ($(@($plan.diff) -join '; '))")) {
+        $request['dry_run'] = $false
+        return (Invoke-RustSsoOperation -Operation 'config.edit' -Parameters $request -Cmdlet $Cmdlet)
+    }
+    $plan
+}
+
+function Set-AWSSSOSessionConfiguration {
+    <#
+    .SYNOPSIS
+    Writes an [sso-session] section to the shared AWS config file.
+
+    .DESCRIPTION
+    Adds the section, or updates its sso_start_url, sso_region and sso_registration_scopes,
+    keeping every comment, every other line and the order of the file. The file is replaced
+    atomically. Supports -WhatIf (shows the lines that would change) and -Confirm.
+
+    .PARAMETER SessionName
+    The name of the sso-session.
+
+    .PARAMETER StartUrl
+    The AWS access portal URL, e.g. https://my-sso-portal.awsapps.com/start.
+
+    .PARAMETER SSORegion
+    The region of IAM Identity Center.
+
+    .PARAMETER RegistrationScopes
+    The OAuth scopes to register with (default sso:account:access).
+
+    .PARAMETER ProfileLocation
+    The config file to edit (default: AWS_CONFIG_FILE, then ~/.aws/config).
+
+    .EXAMPLE
+    Set-AWSSSOSessionConfiguration -SessionName corp -StartUrl https://corp.awsapps.com/start -SSORegion eu-west-1
+
+    Adds (or updates) [sso-session corp].
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] [string] $SessionName,
+        [Parameter(Mandatory = $true)] [string] $StartUrl,
+        [Parameter(Mandatory = $true)] [string] $SSORegion,
+        [string[]] $RegistrationScopes = @('sso:account:access'),
+        [string] $ProfileLocation
+    )
+    $values = @(@('sso_start_url', $StartUrl), @('sso_region', $SSORegion), @('sso_registration_scopes', ($RegistrationScopes -join ',')))
+    $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "sso-session $SessionName"; values = $values }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[sso-session $SessionName]"
+}
+
+function Initialize-AWSSSOConfiguration {
+    <#
+    .SYNOPSIS
+    Sets up an SSO profile end to end: session, login, account and role, profile.
+
+    .DESCRIPTION
+    Writes the [sso-session] section, logs in (see Invoke-AWSSSOLogin), then takes the account
+    and role from -AccountId and -RoleName or, when they are missing, lists what the user may
+    use and lets the user pick (one choice is taken without asking), and writes the profile.
+    Supports -WhatIf and -Confirm for the file changes.
+
+    .PARAMETER ProfileName
+    The profile to write.
+
+    .PARAMETER SessionName
+    The sso-session to write and log in.
+
+    .PARAMETER StartUrl
+    The AWS access portal URL.
+
+    .PARAMETER SSORegion
+    The region of IAM Identity Center.
+
+    .PARAMETER AccountId
+    The account of the profile (asked for when missing).
+
+    .PARAMETER RoleName
+    The role of the profile (asked for when missing).
+
+    .PARAMETER Region
+    The default region of the profile.
+
+    .PARAMETER RegistrationScopes
+    The OAuth scopes to register with (default sso:account:access).
+
+    .PARAMETER ProfileLocation
+    The config file to edit (default: AWS_CONFIG_FILE, then ~/.aws/config).
+
+    .PARAMETER UseDeviceCode
+    Logs in with the device code flow.
+
+    .PARAMETER NoBrowser
+    Prints the login URL instead of opening a browser.
+
+    .EXAMPLE
+    Initialize-AWSSSOConfiguration -ProfileName dev -SessionName corp -StartUrl https://corp.awsapps.com/start -SSORegion eu-west-1 -Region eu-west-1
+
+    Logs in and asks which account and role the profile dev should use.
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] [string] $ProfileName,
+        [Parameter(Mandatory = $true)] [string] $SessionName,
+        [Parameter(Mandatory = $true)] [string] $StartUrl,
+        [Parameter(Mandatory = $true)] [string] $SSORegion,
+        [string] $AccountId,
+        [string] $RoleName,
+        [string] $Region,
+        [string[]] $RegistrationScopes = @('sso:account:access'),
+        [string] $ProfileLocation,
+        [switch] $UseDeviceCode,
+        [switch] $NoBrowser
+    )
+    Set-AWSSSOSessionConfiguration -SessionName $SessionName -StartUrl $StartUrl -SSORegion $SSORegion -RegistrationScopes $RegistrationScopes -ProfileLocation $ProfileLocation
+    if ($WhatIfPreference) { return }
+    $location = @{}
+    if ($ProfileLocation) { $location['ProfileLocation'] = $ProfileLocation }
+    $null = Invoke-AWSSSOLogin -SessionName $SessionName -UseDeviceCode:$UseDeviceCode -NoBrowser:$NoBrowser @location
+    if (-not $AccountId -or -not $RoleName) {
+        # Listing needs a profile: write a partial one first, then complete it.
+        $interactive = Test-RustSsoInteractive
+        $pick = {
+            param($Items, $Label, $Describe)
+            if (@($Items).Count -eq 1) { return @($Items)[0] }
+            if (-not $interactive) {
+                $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'ChoiceRequired' -Category InvalidArgument -Message "Several ${Label}s are available; pass -AccountId and -RoleName in a non-interactive session."))
+            }
+            for ($i = 0; $i -lt @($Items).Count; $i++) { Write-Host ('[{0}] {1}' -f ($i + 1), (& $Describe @($Items)[$i])) }
+            $choice = [int](Read-Host "Choose the $Label (1-$(@($Items).Count))")
+            @($Items)[$choice - 1]
+        }
+        $tokenProfile = "$ProfileName"
+        $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "profile $tokenProfile"; values = @(@('sso_session', $SessionName), @('sso_account_id', $(if ($AccountId) { $AccountId } else { 'pending' })), @('sso_role_name', $(if ($RoleName) { $RoleName } else { 'pending' }))) }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[profile $ProfileName]"
+        if (-not $AccountId) {
+            $accounts = @(Get-SSOAccountList -ProfileName $tokenProfile @location)
+            if ($accounts.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoAccounts' -Category ObjectNotFound -Message 'The SSO user has no account assignments.')) }
+            $AccountId = (& $pick $accounts 'account' { param($a) '{0} {1} ({2})' -f $a.AccountId, $a.AccountName, $a.EmailAddress }).AccountId
+        }
+        if (-not $RoleName) {
+            $roles = @(Get-SSOAccountRoleList -ProfileName $tokenProfile -AccountId $AccountId @location)
+            if ($roles.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoRoles' -Category ObjectNotFound -Message "The SSO user has no role in account $AccountId.")) }
+            $RoleName = (& $pick $roles 'role' { param($r) $r.RoleName }).RoleName
+        }
+    }
+    $values = @(@('sso_session', $SessionName), @('sso_account_id', $AccountId), @('sso_role_name', $RoleName))
+    if ($Region) { $values += , @('region', $Region) }
+    $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "profile $ProfileName"; values = $values }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[profile $ProfileName]"
+    Get-AWSCredential -ListProfileDetail @location | Where-Object ProfileName -EQ $ProfileName
+}
+
 # Argument completion: profile names from the config files (re-read only when a file changed)
 # and region names. No network call.
 $script:ProfileNameCache = @{ Stamp = $null; Names = @() }
@@ -988,7 +1382,8 @@ function Get-RustSsoProfileNameForCompletion {
 }
 
 $script:CompletedCommands = @('Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList',
-    'Get-SSORoleCredential', 'Get-AWSCredential', 'Set-AWSCredential', 'Export-AWSCredential')
+    'Get-SSORoleCredential', 'Get-AWSCredential', 'Set-AWSCredential', 'Export-AWSCredential', 'Invoke-AWSSSOLogin',
+    'Invoke-AWSSSOLogout', 'Initialize-AWSSSOConfiguration')
 Register-ArgumentCompleter -CommandName $script:CompletedCommands -ParameterName ProfileName -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete)
     Get-RustSsoProfileNameForCompletion | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
@@ -1005,4 +1400,5 @@ Register-ArgumentCompleter -CommandName ($script:CompletedCommands + 'Set-Defaul
 Export-ModuleMember -Function @(
     'Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList', 'Get-SSORoleCredential',
     'Get-AWSCredential', 'Set-AWSCredential', 'Clear-AWSCredential',
-    'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential')
+    'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential',
+    'Invoke-AWSSSOLogin', 'Invoke-AWSSSOLogout', 'Set-AWSSSOSessionConfiguration', 'Initialize-AWSSSOConfiguration')

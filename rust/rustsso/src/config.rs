@@ -147,11 +147,37 @@ pub struct SsoProfile {
     pub account_id: String,
     pub role_name: String,
     pub scopes: Vec<String>,
+    /// True when this stands for an `[sso-session]` alone (login and logout by session name),
+    /// not for a profile of the config file.
+    pub session_only: bool,
 }
 
 impl SsoProfile {
+    /// A login target for an sso-session named directly.
+    pub fn for_session(session: &SsoSessionConfig) -> SsoProfile {
+        SsoProfile {
+            profile_name: session.name.clone(),
+            session_name: Some(session.name.clone()),
+            start_url: session.start_url.clone(),
+            sso_region: session.sso_region.clone(),
+            account_id: String::new(),
+            role_name: String::new(),
+            scopes: session.scopes.clone(),
+            session_only: true,
+        }
+    }
+
+    /// The profile whose settings (endpoint_url) apply to the SSO calls, if any.
+    pub fn config_profile(&self) -> Option<&str> {
+        (!self.session_only).then_some(self.profile_name.as_str())
+    }
+
     /// The command that logs in for this profile: the module's own, and the AWS CLI's.
     pub fn login_hint(&self) -> String {
+        if self.session_only {
+            let session = self.session_name.as_deref().unwrap_or_default();
+            return format!("Run 'Invoke-AWSSSOLogin -SessionName {session}' (or 'aws sso login --sso-session {session}').");
+        }
         match &self.session_name {
             Some(session) => format!(
                 "Run 'Invoke-AWSSSOLogin -ProfileName {}' (or 'aws sso login --sso-session {}').",
@@ -166,6 +192,9 @@ impl SsoProfile {
 
     /// "profile 'x' (sso-session 'y')" or "profile 'x' (start URL ...)", for messages.
     pub fn describe(&self) -> String {
+        if self.session_only {
+            return format!("sso-session '{}'", self.profile_name);
+        }
         match &self.session_name {
             Some(session) => format!("profile '{}' (sso-session '{}')", self.profile_name, session),
             None => format!("profile '{}' (legacy SSO, start URL {})", self.profile_name, self.start_url),
@@ -299,6 +328,7 @@ pub fn resolve_profile(profiles: &ProfileSet, name: &str) -> Result<ProfileKind>
         account_id,
         role_name,
         scopes,
+        session_only: false,
     }))
 }
 

@@ -12,10 +12,13 @@
 
 pub mod aws;
 pub mod config;
+pub mod config_edit;
 pub mod credentials;
 pub mod diagnostics;
 pub mod error;
 pub mod ffi;
+pub mod login;
+pub mod logout;
 pub mod ops;
 pub mod portal;
 pub mod profiles;

@@ -8,10 +8,16 @@ use std::time::Duration;
 
 /// Every operation name the library accepts.
 pub const OPERATIONS: &[&str] = &[
+    "config.edit",
     "config.list_profiles",
     "credentials.resolve",
     "library.info",
     "s3.list_buckets",
+    "sso.login.begin",
+    "sso.login.cancel",
+    "sso.login.wait",
+    "sso.logout.apply",
+    "sso.logout.plan",
     "sso.get_role_credentials",
     "sso.list_account_roles",
     "sso.list_accounts",
@@ -53,6 +59,7 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
             let p = parse(params)?;
             run(call_id, timeout, crate::s3::list_buckets_page(p))
         }
+        "config.edit" => to_json(&crate::config_edit::edit(parse(params)?)?),
         "config.list_profiles" => {
             let p = parse(params)?;
             run(call_id, timeout, crate::profiles::list(p))
@@ -60,6 +67,30 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
         "credentials.resolve" => {
             let p = parse(params)?;
             run(call_id, timeout, crate::credentials::resolve_credentials(p))
+        }
+        "sso.login.begin" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::login::begin(p))
+        }
+        "sso.login.wait" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::login::wait(p))
+        }
+        "sso.login.cancel" => {
+            #[derive(Deserialize)]
+            struct Cancel {
+                login_id: u64,
+            }
+            let p: Cancel = parse(params)?;
+            to_json(&serde_json::json!({ "cancelled": crate::login::cancel(p.login_id) }))
+        }
+        "sso.logout.plan" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::logout::plan(p))
+        }
+        "sso.logout.apply" => {
+            let p = parse(params)?;
+            run(call_id, timeout, crate::logout::apply(p))
         }
         "sso.list_accounts" => {
             let p = parse(params)?;

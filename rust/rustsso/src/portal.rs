@@ -48,7 +48,7 @@ pub struct Account {
 pub async fn list_accounts(p: PortalParams) -> Result<AccountPage> {
     let (profile, source) = sso_profile(&p.common).await?;
     let token = crate::sso::valid_token(&profile, &source).await?;
-    let clients = crate::sso::clients(Some(&profile.profile_name), &source, &profile.sso_region).await;
+    let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
     let out = clients
         .portal
         .list_accounts()
@@ -88,7 +88,7 @@ pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
     let (profile, source) = sso_profile(&p.common).await?;
     let account_id = p.account_id.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| profile.account_id.clone());
     let token = crate::sso::valid_token(&profile, &source).await?;
-    let clients = crate::sso::clients(Some(&profile.profile_name), &source, &profile.sso_region).await;
+    let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
     let out = clients
         .portal
         .list_account_roles()

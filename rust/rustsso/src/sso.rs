@@ -31,6 +31,8 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(15);
 pub struct SsoClients {
     pub portal: aws_sdk_sso::Client,
     pub oidc: aws_sdk_ssooidc::Client,
+    /// Base URL of the OIDC service, for the browser's /authorize page.
+    pub oidc_base_url: String,
 }
 
 static CLIENTS: Lazy<Mutex<HashMap<(String, ProfileSource, String, String), SsoClients>>> = Lazy::new(Default::default);
@@ -53,7 +55,17 @@ pub async fn clients(profile_name: Option<&str>, source: &ProfileSource, sso_reg
         loader = loader.profile_name(name);
     }
     let sdk = loader.load().await;
-    let clients = SsoClients { portal: aws_sdk_sso::Client::new(&sdk), oidc: aws_sdk_ssooidc::Client::new(&sdk) };
+    let oidc_base_url = std::env::var("AWS_ENDPOINT_URL_SSO_OIDC")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| sdk.endpoint_url().map(str::to_string))
+        .map(|u| u.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("https://oidc.{sso_region}.amazonaws.com"));
+    let clients = SsoClients {
+        portal: aws_sdk_sso::Client::new(&sdk),
+        oidc: aws_sdk_ssooidc::Client::new(&sdk),
+        oidc_base_url,
+    };
     lock(&CLIENTS).insert(key, clients.clone());
     clients
 }
@@ -134,7 +146,7 @@ async fn refresh(profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocati
         return if token.is_expired(now) { Err(expired(profile, &token)) } else { Ok(token) };
     }
     *last_attempt = Some(Instant::now());
-    let clients = clients(Some(&profile.profile_name), source, &profile.sso_region).await;
+    let clients = clients(profile.config_profile(), source, &profile.sso_region).await;
     let response = clients
         .oidc
         .create_token()
@@ -240,7 +252,7 @@ pub async fn role_credentials(profile: &SsoProfile, source: &ProfileSource) -> R
         }
     }
     let token = valid_token(profile, source).await?;
-    let clients = clients(Some(&profile.profile_name), source, &profile.sso_region).await;
+    let clients = clients(profile.config_profile(), source, &profile.sso_region).await;
     let out = clients
         .portal
         .get_role_credentials()

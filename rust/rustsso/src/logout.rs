@@ -1,0 +1,163 @@
+//! SSO logout, as the AWS CLI does it: for each token, the portal's Logout API (errors
+//! ignored), then the token file is deleted; the CLI's cached role credentials of SSO
+//! (`~/.aws/cli/cache/*.json` with `ProviderType: sso`) are deleted too; client registrations
+//! stay. Planned first, so PowerShell can ask -WhatIf / -Confirm about each file.
+
+use crate::aws::CommonParams;
+use crate::config::{self, ProfileKind};
+use crate::error::{Error, Result, Status};
+use crate::token_cache;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanParams {
+    #[serde(flatten)]
+    pub common: CommonParams,
+    pub session_name: Option<String>,
+    #[serde(default)]
+    pub all: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, Clone)]
+pub struct PlannedFile {
+    pub path: String,
+    /// token or role-cache.
+    pub kind: String,
+    pub description: String,
+}
+
+fn cli_cache_dir() -> Result<PathBuf> {
+    crate::config::home_dir()
+        .map(|h| h.join(".aws").join("cli").join("cache"))
+        .ok_or_else(|| Error::new(Status::Io, "The home directory could not be determined."))
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn is_token(path: &Path) -> bool {
+    token_cache::read_object(path).is_some_and(|o| o.get("accessToken").is_some_and(|v| v.is_string()))
+}
+
+fn is_sso_role_cache(path: &Path) -> bool {
+    token_cache::read_object(path).is_some_and(|o| o.get("ProviderType").and_then(|v| v.as_str()) == Some("sso"))
+}
+
+/// The CLI's role-credential cache key for an SSO profile.
+pub fn role_cache_key(account_id: &str, role_name: &str, session_name: Option<&str>, start_url: &str) -> String {
+    use sha1::Digest;
+    // json.dumps(..., sort_keys=True, separators=(",", ":"))
+    let mut text = String::from("{\"accountId\":");
+    token_cache::push_python_json_string(&mut text, account_id);
+    text.push_str(",\"roleName\":");
+    token_cache::push_python_json_string(&mut text, role_name);
+    match session_name {
+        Some(s) => {
+            text.push_str(",\"sessionName\":");
+            token_cache::push_python_json_string(&mut text, s);
+        }
+        None => {
+            text.push_str(",\"startUrl\":");
+            token_cache::push_python_json_string(&mut text, start_url);
+        }
+    }
+    text.push('}');
+    hex::encode(sha1::Sha1::digest(text.as_bytes()))
+}
+
+pub async fn plan(p: PlanParams) -> Result<Vec<PlannedFile>> {
+    let token_dir = token_cache::cache_dir()?;
+    let cli_dir = cli_cache_dir()?;
+    let mut out = Vec::new();
+    let mut push = |path: &Path, kind: &str, description: String| {
+        out.push(PlannedFile { path: path.to_string_lossy().to_string(), kind: kind.to_string(), description })
+    };
+    if p.all {
+        for f in json_files(&token_dir).into_iter().filter(|f| is_token(f)) {
+            push(&f, "token", "cached SSO token".into());
+        }
+        for f in json_files(&cli_dir).into_iter().filter(|f| is_sso_role_cache(f)) {
+            push(&f, "role-cache", "AWS CLI cached SSO role credentials".into());
+        }
+        return Ok(out);
+    }
+    let (target, source) = crate::login::target(&p.common, p.session_name.as_deref()).await?;
+    let location = crate::sso::token_location(&target)?;
+    if is_token(&location.path) {
+        push(&location.path, "token", format!("cached SSO token of {}", target.describe()));
+    }
+    // Role credentials the CLI cached for the profile, or for every profile of the session.
+    let profiles = source.load().await?;
+    let mut roles = Vec::new();
+    if target.session_only {
+        for name in profiles.profiles() {
+            if let Ok(ProfileKind::Sso(sp)) = config::resolve_profile(&profiles, name) {
+                if sp.session_name == target.session_name {
+                    roles.push(sp);
+                }
+            }
+        }
+    } else {
+        roles.push(target.clone());
+    }
+    for sp in roles {
+        let key = role_cache_key(&sp.account_id, &sp.role_name, sp.session_name.as_deref(), &sp.start_url);
+        let file = cli_dir.join(format!("{key}.json"));
+        if is_sso_role_cache(&file) {
+            push(&file, "role-cache", format!("AWS CLI cached role credentials of profile '{}'", sp.profile_name));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyParams {
+    pub files: Vec<PlannedFile>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Removed {
+    pub path: String,
+    pub kind: String,
+    pub logout_called: bool,
+}
+
+/// Logs out and deletes the planned files (only files inside the two cache folders).
+pub async fn apply(p: ApplyParams) -> Result<Vec<Removed>> {
+    let token_dir = token_cache::cache_dir()?;
+    let cli_dir = cli_cache_dir()?;
+    let mut removed = Vec::new();
+    for f in p.files {
+        let path = PathBuf::from(&f.path);
+        let parent_ok = path.parent().is_some_and(|d| d == token_dir || d == cli_dir);
+        if !parent_ok || path.extension().is_none_or(|x| x != "json") {
+            return Err(Error::invalid_request(format!("'{}' is not a file of the SSO or CLI cache.", f.path)));
+        }
+        let mut logout_called = false;
+        if f.kind == "token" {
+            if let Some(obj) = token_cache::read_object(&path) {
+                let token = obj.get("accessToken").and_then(|v| v.as_str());
+                let region = obj.get("region").and_then(|v| v.as_str());
+                if let (Some(token), Some(region)) = (token, region) {
+                    let clients = crate::sso::clients(None, &Default::default(), region).await;
+                    // Errors are ignored, as the CLI does: the files go either way.
+                    logout_called = clients.portal.logout().access_token(token).send().await.is_ok();
+                }
+            }
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed.push(Removed { path: f.path, kind: f.kind, logout_called }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::new(Status::Io, format!("Could not delete '{}': {e}", f.path))),
+        }
+    }
+    Ok(removed)
+}
