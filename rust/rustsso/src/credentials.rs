@@ -49,15 +49,29 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
     let static_keys = static_credentials(params)?;
     let (profile_name, profile_named) = config::selected_profile_name(explicit_profile);
 
+    // Region: parameter, environment, the selected profile, then the fallback.
+    let (region, region_source) = if let Some(r) = non_empty(&params.region) {
+        (r.to_string(), "the -Region parameter".to_string())
+    } else if let Some(r) = non_empty(&params.default_region) {
+        (r.to_string(), "the shell default ($StoredAWSRegion)".to_string())
+    } else if let Some(r) = env_value("AWS_REGION") {
+        (r, "the AWS_REGION environment variable".to_string())
+    } else if let Some(r) = env_value("AWS_DEFAULT_REGION") {
+        (r, "the AWS_DEFAULT_REGION environment variable".to_string())
+    } else if let Some(r) = config::profile_region(&profiles, &profile_name) {
+        (r, format!("the region of profile '{profile_name}'"))
+    } else {
+        (FALLBACK_REGION.to_string(), format!("the fallback region {FALLBACK_REGION}"))
+    };
     let mut resolution = if let Some(creds) = static_keys {
         Resolution::new(SharedCredentialsProvider::new(creds), "the -AccessKey/-SecretKey parameters".into(), "parameters", &source)
     } else if explicit_profile.is_some() || (profile_named && env_value("AWS_ACCESS_KEY_ID").is_none()) {
-        from_profile(&profiles, &profile_name, &source)?
+        from_profile(&profiles, &profile_name, &source, &region)?
     } else if let (Some(ak), Some(sk)) = (env_value("AWS_ACCESS_KEY_ID"), env_value("AWS_SECRET_ACCESS_KEY")) {
         let creds = Credentials::new(ak, sk, env_value("AWS_SESSION_TOKEN"), None, "environment");
         Resolution::new(SharedCredentialsProvider::new(creds), "the environment (AWS_ACCESS_KEY_ID)".into(), "environment", &source)
     } else if profiles.get_profile(&profile_name).is_some() {
-        from_profile(&profiles, &profile_name, &source)?
+        from_profile(&profiles, &profile_name, &source, &region)?
     } else {
         // No profile to read: environment-free sources remain (web identity, container, instance
         // metadata; AWS_EC2_METADATA_DISABLED is honoured by aws-config).
@@ -77,20 +91,6 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
         )
     };
 
-    // Region: parameter, environment, the selected profile, then the fallback.
-    let (region, region_source) = if let Some(r) = non_empty(&params.region) {
-        (r.to_string(), "the -Region parameter".to_string())
-    } else if let Some(r) = non_empty(&params.default_region) {
-        (r.to_string(), "the shell default ($StoredAWSRegion)".to_string())
-    } else if let Some(r) = env_value("AWS_REGION") {
-        (r, "the AWS_REGION environment variable".to_string())
-    } else if let Some(r) = env_value("AWS_DEFAULT_REGION") {
-        (r, "the AWS_DEFAULT_REGION environment variable".to_string())
-    } else if let Some(r) = config::profile_region(&profiles, &profile_name) {
-        (r, format!("the region of profile '{profile_name}'"))
-    } else {
-        (FALLBACK_REGION.to_string(), format!("the fallback region {FALLBACK_REGION}"))
-    };
     resolution.region = region;
     resolution.region_source = region_source;
     Ok(resolution)
@@ -111,7 +111,7 @@ impl Resolution {
     }
 }
 
-fn from_profile(profiles: &aws_config::profile::ProfileSet, name: &str, source: &ProfileSource) -> Result<Resolution> {
+fn from_profile(profiles: &aws_config::profile::ProfileSet, name: &str, source: &ProfileSource, region: &str) -> Result<Resolution> {
     match config::resolve_profile(profiles, name)? {
         ProfileKind::Sso(sso) => {
             let provider = SsoCredentialsProvider { profile: sso.clone(), source: source.clone() };
@@ -121,7 +121,11 @@ fn from_profile(profiles: &aws_config::profile::ProfileSet, name: &str, source: 
             Ok(r)
         }
         ProfileKind::Other => {
+            // The region is what STS calls of role_arn chains are signed for.
+            let provider_config = aws_config::provider_config::ProviderConfig::default()
+                .with_region(Some(aws_config::Region::new(region.to_string())));
             let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&provider_config)
                 .profile_name(name)
                 .profile_files(source.profile_files())
                 .build();

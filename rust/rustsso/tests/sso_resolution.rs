@@ -272,3 +272,23 @@ fn credential_process_and_static_profiles_still_work() {
     }
     assert_eq!(s.fake.count("s3:ListBuckets"), 2);
 }
+
+#[test]
+fn role_chains_from_static_and_sso_source_profiles() {
+    let session = unique("s");
+    let s = Sandbox::new(&format!(
+        "{}\n[profile keys]\naws_access_key_id = AKIDEXAMPLESTATIC\naws_secret_access_key = static-secret-key-example\n\n\
+         [profile from-keys]\nrole_arn = arn:aws:iam::222233334444:role/Deployer\nsource_profile = keys\nregion = us-east-1\n\n\
+         [profile from-sso]\nrole_arn = arn:aws:iam::555566667777:role/Auditor\nsource_profile = sso-src\nregion = us-east-1\n",
+        sso_config("sso-src", &session)
+    ));
+    let token = s.issue(Some(&session), 3600, true);
+    s.write_cli_token(&session, &token);
+    for (profile, account, role) in [("from-keys", "222233334444", "Deployer"), ("from-sso", "555566667777", "Auditor")] {
+        let who = call("sts.get_caller_identity", json!({"auth": {"profile": profile}})).unwrap_or_else(|e| panic!("{profile}: {e:?}"));
+        let arn = who["result"]["arn"].as_str().unwrap();
+        assert!(arn.starts_with(&format!("arn:aws:sts::{account}:assumed-role/{role}/")), "{profile}: {arn}");
+    }
+    assert_eq!(s.fake.count("sts:AssumeRole"), 2);
+    assert_eq!(s.fake.count("sso:GetRoleCredentials"), 1, "the SSO source profile's role credentials");
+}
