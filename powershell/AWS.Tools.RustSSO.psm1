@@ -27,7 +27,8 @@ function Get-RustSsoNativeLibraryPath {
 function Initialize-RustSsoNativeLibrary {
     $interop = Join-Path -Path $PSScriptRoot -ChildPath 'lib/AWS.Tools.RustSSO.Interop.dll'
     if (-not ('AWS.Tools.RustSSO.Interop.Native' -as [type])) {
-        Add-Type -Path $interop
+        # Assembly.LoadFrom rather than Add-Type: Add-Type costs a quarter of a second at import.
+        [void][System.Reflection.Assembly]::LoadFrom($interop)
     }
     $libraryPath = Get-RustSsoNativeLibraryPath
     if (-not (Test-Path -LiteralPath $libraryPath -PathType Leaf)) {
@@ -45,7 +46,7 @@ Initialize-RustSsoNativeLibrary
 # Dates stay strings when parsed (PowerShell 7.5+ would otherwise turn ISO dates into local
 # DateTime values); the commands convert them where a DateTime is wanted.
 $script:FromJson = @{}
-if ((Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')) { $script:FromJson['DateKind'] = 'String' }
+if ($PSVersionTable.PSVersion -ge [version]'7.5') { $script:FromJson['DateKind'] = 'String' }
 
 # Exception types by error category, so that `catch [System.UnauthorizedAccessException]`
 # written for AWS Tools keeps working.
