@@ -165,6 +165,7 @@ function Get-RustSsoCommonParameter {
     }
     if ($Bound.ContainsKey('EndpointUrl')) { $common['endpoint_url'] = [string]$Bound['EndpointUrl'] }
     if ($Bound.ContainsKey('TimeoutSec')) { $common['timeout_ms'] = [int64]$Bound['TimeoutSec'] * 1000 }
+    if ($Bound.ContainsKey('MaxAttempt')) { $common['max_attempts'] = [int]$Bound['MaxAttempt'] }
     $common
 }
 
@@ -248,6 +249,10 @@ function Get-S3Bucket {
     .PARAMETER TimeoutSec
     Gives up on each call after this many seconds (default: no limit beyond the SDK's own).
 
+    .PARAMETER MaxAttempt
+    Attempts per call with the SDK's standard retry and backoff (default: the profile's
+    max_attempts / retry_mode, else 3).
+
     .EXAMPLE
     Get-S3Bucket
 
@@ -304,7 +309,10 @@ function Get-S3Bucket {
         [Parameter(ValueFromPipeline = $true)]
         [AWS.Tools.RustSSO.AWSCredentials] $Credential,
         [ValidateRange(1, 3600)]
-        [int] $TimeoutSec
+        [int] $TimeoutSec,
+        [ValidateRange(1, 20)]
+        [Alias('MaxAttempts')]
+        [int] $MaxAttempt
     )
     process {
         if ($PSBoundParameters.ContainsKey('Select') -and $PSBoundParameters.ContainsKey('BucketName')) {
@@ -394,6 +402,10 @@ function Get-STSCallerIdentity {
     .PARAMETER TimeoutSec
     Gives up after this many seconds.
 
+    .PARAMETER MaxAttempt
+    Attempts per call with the SDK's standard retry and backoff (default: the profile's
+    max_attempts / retry_mode, else 3).
+
     .EXAMPLE
     Get-STSCallerIdentity -ProfileName my-sso-profile
 
@@ -422,7 +434,10 @@ function Get-STSCallerIdentity {
         [Parameter(ValueFromPipeline = $true)]
         [AWS.Tools.RustSSO.AWSCredentials] $Credential,
         [ValidateRange(1, 3600)]
-        [int] $TimeoutSec
+        [int] $TimeoutSec,
+        [ValidateRange(1, 20)]
+        [Alias('MaxAttempts')]
+        [int] $MaxAttempt
     )
     process {
         $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet

@@ -53,6 +53,7 @@ Describe 'Parity with AWS Tools parameters' {
             @{ Command = 'Get-S3Bucket'; Name = 'SessionToken'; Type = 'string'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('ST') }
             @{ Command = 'Get-S3Bucket'; Name = 'Credential'; Type = 'AWSCredentials'; Position = -2147483648; ByValue = $true; ByName = $false; Aliases = @() }
             @{ Command = 'Get-S3Bucket'; Name = 'TimeoutSec'; Type = 'int'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @() }
+            @{ Command = 'Get-S3Bucket'; Name = 'MaxAttempt'; Type = 'int'; Position = -2147483648; ByValue = $false; ByName = $false; Aliases = @('MaxAttempts') }
         )
     }
 

@@ -38,6 +38,8 @@ pub struct CommonParams {
     pub default_region: Option<String>,
     /// Endpoint of the service called (not of the SSO calls behind the credentials).
     pub endpoint_url: Option<String>,
+    /// Attempts per call, first included (default: the profile's max_attempts, else 3).
+    pub max_attempts: Option<u32>,
 }
 
 static CONFIGS: Lazy<Mutex<HashMap<String, (SdkConfig, Resolution)>>> = Lazy::new(Default::default);
@@ -80,6 +82,7 @@ impl CommonParams {
         part(self.auth.profile_location.as_deref());
         part(self.region.as_deref());
         part(self.default_region.as_deref());
+        part(self.max_attempts.map(|m| m.to_string()).as_deref());
         part(Some(&env_fingerprint()));
         let source = crate::config::ProfileSource { location: self.auth.profile_location.clone() };
         for file in source.candidate_files() {
@@ -105,6 +108,13 @@ pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)
         .profile_files(resolution.profile_source.profile_files());
     if let Some(name) = &resolution.profile_name {
         loader = loader.profile_name(name);
+    }
+    if let Some(attempts) = params.max_attempts {
+        if !(1..=20).contains(&attempts) {
+            return Err(Error::invalid_request("The number of attempts must be between 1 and 20."));
+        }
+        // The standard retry mode (exponential backoff with jitter) with this many attempts.
+        loader = loader.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(attempts));
     }
     let cfg = loader.load().await;
     CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (cfg.clone(), resolution.clone()));

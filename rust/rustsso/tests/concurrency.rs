@@ -1,5 +1,5 @@
 //! Many callers at once: threads in one process share one refresh and one GetRoleCredentials;
-//! processes racing on one expiring token all succeed, the cache file is valid JSON whenever it
+//! 32 processes racing on one expiring token all succeed, the cache file is valid JSON whenever it
 //! is read, and CreateToken is called at most twice.
 
 mod common;
@@ -50,7 +50,7 @@ fn resolve_in_child(profile: &str) -> Result<(), String> {
 }
 
 #[test]
-fn sixteen_processes_race_on_an_expiring_token() {
+fn thirty_two_processes_race_on_an_expiring_token() {
     let (profile, session) = (unique("p"), unique("s"));
     let s = Sandbox::new(&sso_config(&profile, &session));
     let token = s.issue(Some(&session), 60, true);
@@ -70,7 +70,7 @@ fn sixteen_processes_race_on_an_expiring_token() {
         })
     };
     let exe = std::env::current_exe().unwrap();
-    let children: Vec<_> = (0..16)
+    let children: Vec<_> = (0..32)
         .map(|_| {
             Command::new(&exe)
                 .args(["--exact", "child_process_resolves", "--nocapture", "--test-threads", "1"])
@@ -91,7 +91,44 @@ fn sixteen_processes_race_on_an_expiring_token() {
     let refreshes = s.fake.count("oidc:CreateToken:refresh_token");
     assert!((1..=2).contains(&refreshes), "CreateToken calls: {refreshes}");
     println!(
-        "processes raced: 16; CreateToken calls: {refreshes}; cache reads by the watcher: {}",
+        "processes raced: 32; CreateToken calls: {refreshes}; cache reads by the watcher: {}",
         reads.load(Ordering::SeqCst)
     );
+}
+
+/// The body of the writer that gets killed (does nothing unless started by the kill test).
+#[test]
+fn child_writes_forever() {
+    let Ok(path) = std::env::var("RSSO_TEST_CHILD_WRITER") else { return };
+    let path = std::path::PathBuf::from(path);
+    let base = aws_tools_rustsso::token_cache::read_token(&path).expect("a token to rewrite");
+    for i in 0u64.. {
+        let mut t = base.clone();
+        // Large values make each write long enough to be interrupted.
+        t.access_token = aws_tools_rustsso::secret::SecretString::new(format!("{i}-{}", "x".repeat(512 * 1024)));
+        aws_tools_rustsso::token_cache::write_token(&path, &t).unwrap();
+    }
+}
+
+#[test]
+fn a_writer_killed_mid_write_leaves_a_whole_file() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let path = s.write_cli_token(&session, &s.issue(Some(&session), 3600, true));
+    let exe = std::env::current_exe().unwrap();
+    for round in 0..10u64 {
+        let mut child = Command::new(&exe)
+            .args(["--exact", "child_writes_forever", "--nocapture", "--test-threads", "1"])
+            .env("RSSO_TEST_CHILD_WRITER", &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(150 + 37 * round));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let token = aws_tools_rustsso::token_cache::read_token(&path).expect("the file is a whole token after the kill");
+        assert!(token.access_token.expose().len() > 10);
+    }
+    println!("writers killed mid-write: 10; the token file was whole every time");
 }

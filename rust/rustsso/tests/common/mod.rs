@@ -171,6 +171,15 @@ pub fn call(op: &str, params: Value) -> Result<Value, (String, Value)> {
     }
 }
 
+/// Like [`call`], with a request timeout.
+pub fn call_with_timeout(op: &str, params: Value, timeout_ms: u64) -> Result<Value, (String, Value)> {
+    let request = json!({ "op": op, "params": params, "timeout_ms": timeout_ms }).to_string();
+    match aws_tools_rustsso::ops::dispatch_bytes(0, request.as_bytes()) {
+        Ok(text) => Ok(serde_json::from_str(&text).unwrap()),
+        Err(e) => Err((e.status.name().to_string(), serde_json::from_str(&e.to_json()).unwrap())),
+    }
+}
+
 pub fn resolve(profile: &str) -> Result<Value, (String, Value)> {
     call("credentials.resolve", json!({ "auth": { "profile": profile } }))
 }
