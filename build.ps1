@@ -13,12 +13,15 @@ The one entry point of the project. Tasks:
   Demo     Build, then starts the bundled local fake AWS, writes a temporary SSO configuration and
            cached token, and runs Import-Module AWS.Tools.RustSSO; Get-S3Bucket in a child pwsh.
            With -ProfileName, runs against real AWS with that profile instead.
+  Bench    Build, then tests/bench/Invoke-Benchmark.ps1 against the bundled fake AWS (cold start,
+           warm calls, 10k/100k buckets, work avoided, footprint; peers: the AWS SDK for .NET and
+           the AWS CLI where installed), writing the report to docs/benchmarks.md.
 
 On a fresh Linux or macOS machine run ./build.sh instead: it installs PowerShell and Pester when
 they are missing and then runs this script with the same arguments.
 
 .PARAMETER Task
-The task to run: Build, Test, Package or Demo.
+The task to run: Build, Test, Package, Demo or Bench.
 
 .PARAMETER ProfileName
 Demo only: a real AWS profile to list buckets with, instead of the local fake AWS.
@@ -38,10 +41,15 @@ Builds everything and runs all tests.
 ./build.ps1 -Task Demo
 
 Lists the buckets of the local fake AWS through an SSO profile.
+
+.EXAMPLE
+./build.ps1 -Task Bench
+
+Builds everything, runs the benchmark and rewrites the results in docs/benchmarks.md.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
     [string] $Task = 'Build',
     [string] $ProfileName,
     [string[]] $TestPath,
@@ -123,7 +131,16 @@ function Invoke-Package {
 function Invoke-Test {
     Invoke-Package
     if (-not $SkipCargoTest) {
-        Invoke-Native cargo @('test', '--release', '--locked', '--workspace')
+        Write-Host '> cargo test --locked --workspace' -ForegroundColor DarkGray
+        $passed = 0; $failed = 0
+        & cargo test --locked --workspace 2>&1 | ForEach-Object {
+            $line = "$_"
+            Write-Host $line
+            if ($line -match '^test result: \w+\. (\d+) passed; (\d+) failed') { $passed += [int]$Matches[1]; $failed += [int]$Matches[2] }
+        }
+        $cargoExit = $LASTEXITCODE
+        Write-Host ('cargo test: {0} passed, {1} failed' -f $passed, $failed)
+        if ($cargoExit -ne 0) { throw "cargo test failed with exit code $cargoExit." }
     }
     $paths = if ($TestPath) { $TestPath } else { @(Join-Path $Root 'tests') }
     $env:RUSTSSO_TEST_MODULE = $ModuleOut
@@ -188,9 +205,16 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    & (Join-Path $Root 'tests/bench/Invoke-Benchmark.ps1') -OutFile (Join-Path $Root 'docs/benchmarks.md') `
+        -FakeAwsPath (Get-FakeAwsPath) -ModulePath $ModuleOut
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Package' { Invoke-Package }
     'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
 }

@@ -180,6 +180,46 @@ Describe 'Authorization code login with PKCE' {
         } finally { Remove-SsoSandbox $sb }
     }
 
+    It 'cancels on Ctrl+C: the listener closes, nothing is written and the next login can start' {
+        $sb = New-LoginSandbox 'pk5'
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        try {
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ outcome = 'ignore' } } | Out-Null
+            $ps = [powershell]::Create()
+            [void]$ps.AddScript({
+                    param($module, $environment, $port)
+                    foreach ($k in $environment.Keys) { if ($null -eq $environment[$k]) { Remove-Item "env:$k" -ErrorAction SilentlyContinue } else { Set-Item "env:$k" $environment[$k] } }
+                    Import-Module $module
+                    Invoke-AWSSSOLogin -ProfileName pk5 -NoBrowser -RedirectPort $port -TimeoutSec 120 6>$null
+                }).AddArgument((Join-Path $env:RUSTSSO_TEST_MODULE 'AWS.Tools.RustSSO.psd1')).AddArgument((Get-SsoSandboxEnvironment -Sandbox $sb)).AddArgument($port)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(15); $listening = $false
+            while (-not $listening -and [DateTime]::UtcNow -lt $deadline) {
+                $client = [System.Net.Sockets.TcpClient]::new()
+                try { $client.Connect('127.0.0.1', $port); $listening = $true } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+            }
+            $listening | Should -BeTrue
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            Start-Sleep -Milliseconds 300
+            $client = [System.Net.Sockets.TcpClient]::new()
+            { $client.Connect('127.0.0.1', $port) } | Should -Throw -Because 'the listener closed'
+            $client.Dispose()
+            $sb.TokenFile | Should -Not -Exist
+            @(Get-ChildItem -LiteralPath $sb.CacheDir -Filter '*.tmp' -Force).Count | Should -Be 0
+            # The login lock was released: a new login starts at once (and finds the user never came).
+            Invoke-InSsoSandbox -Sandbox $sb {
+                $record = $null
+                $t = [System.Diagnostics.Stopwatch]::StartNew()
+                try { Invoke-AWSSSOLogin -ProfileName pk5 -NoBrowser -TimeoutSec 5 6>$null } catch { $record = $_ }
+                $t.Elapsed.TotalSeconds | Should -BeLessThan 10
+                $record.FullyQualifiedErrorId | Should -Be 'LoginExpired,Invoke-AWSSSOLogin'
+            }
+        } finally { $ps.Dispose(); Remove-SsoSandbox $sb }
+    }
+
     It 'listens on 127.0.0.1 only' {
         $sb = New-LoginSandbox 'pk4'
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -224,7 +264,7 @@ Describe 'Unattended sessions' {
             foreach ($name in 'xdg-open', 'open') {
                 $file = Join-Path $bin $name
                 Set-Content -LiteralPath $file -Value "#!/bin/sh`ntouch '$marker'`n"
-                if (-not $IsWindows) { chmod +x $file }
+                if ($PSVersionTable.PSEdition -eq 'Core' -and -not $IsWindows) { chmod +x $file }
             }
             Invoke-FakeAws -Fake $Fake -Path '/_fake/sso/revoke' -Method POST -Body @{ session_name = 'job-sso' } | Out-Null
             $environment = Get-SsoSandboxEnvironment -Sandbox $sb

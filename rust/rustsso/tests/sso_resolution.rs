@@ -292,3 +292,27 @@ fn role_chains_from_static_and_sso_source_profiles() {
     assert_eq!(s.fake.count("sts:AssumeRole"), 2);
     assert_eq!(s.fake.count("sso:GetRoleCredentials"), 1, "the SSO source profile's role credentials");
 }
+
+#[test]
+fn web_identity_profiles_and_environment_work() {
+    let mut s = Sandbox::new("");
+    let token_file = s.home.join("web-identity-token");
+    std::fs::write(&token_file, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.").unwrap();
+    std::fs::write(
+        &s.config,
+        format!("[profile ci]\nrole_arn = arn:aws:iam::888899990000:role/CI\nweb_identity_token_file = {}\nregion = us-east-1\n", token_file.display()),
+    )
+    .unwrap();
+    let who = call("sts.get_caller_identity", json!({"auth": {"profile": "ci"}})).expect("web identity profile");
+    assert!(who["result"]["arn"].as_str().unwrap().contains("888899990000:assumed-role/CI/"), "{who}");
+    // No profile at all: the environment's web identity settings, through aws-config's chain.
+    std::fs::write(&s.config, "").unwrap();
+    s.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", Some(&token_file.to_string_lossy()));
+    s.set_env("AWS_ROLE_ARN", Some("arn:aws:iam::777788889999:role/Pipeline"));
+    s.set_env("AWS_REGION", Some("us-east-1"));
+    let who = call("sts.get_caller_identity", json!({})).expect("web identity from the environment");
+    assert!(who["result"]["arn"].as_str().unwrap().contains("777788889999:assumed-role/Pipeline/"), "{who}");
+    s.set_env("AWS_WEB_IDENTITY_TOKEN_FILE", None);
+    s.set_env("AWS_ROLE_ARN", None);
+    assert_eq!(s.fake.count("sts:AssumeRoleWithWebIdentity"), 2);
+}
