@@ -2,8 +2,8 @@
 //! token of an SSO profile, page by page.
 
 use crate::aws::{map_sdk_error, CommonParams};
-use crate::config::{self, ProfileKind, ProfileSource, SsoProfile};
-use crate::error::{Error, Result, Status};
+use crate::config::{ProfileSource, SsoProfile};
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
@@ -19,17 +19,7 @@ pub struct PortalParams {
 
 /// The SSO profile named by the parameters (or selected by AWS_PROFILE / default).
 async fn sso_profile(common: &CommonParams) -> Result<(SsoProfile, ProfileSource)> {
-    let source = ProfileSource { location: common.auth.profile_location.clone().filter(|l| !l.trim().is_empty()) };
-    let profiles = source.load().await?;
-    let (name, _) = config::selected_profile_name(common.auth.profile.as_deref());
-    match config::resolve_profile(&profiles, &name)? {
-        ProfileKind::Sso(p) => Ok((p, source)),
-        ProfileKind::Other => Err(Error::with_code(
-            Status::InvalidConfig,
-            "NotAnSsoProfile",
-            format!("The profile '{name}' is not an SSO profile (it has neither sso_session nor sso_start_url)."),
-        )),
-    }
+    crate::login::target(common, None).await
 }
 
 #[derive(Debug, Serialize)]
