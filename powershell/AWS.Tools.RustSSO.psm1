@@ -21,17 +21,18 @@ function Get-RustSsoNativeLibraryPath {
         $os = 'linux'; $file = 'libaws_tools_rustsso.so'
     }
     $arch = $ri::ProcessArchitecture.ToString().ToLowerInvariant()
-    Join-Path -Path $PSScriptRoot -ChildPath (Join-Path -Path "bin/$os-$arch" -ChildPath $file)
+    # .NET path calls, not Join-Path/Test-Path: those would load another module at import.
+    [System.IO.Path]::Combine($PSScriptRoot, 'bin', "$os-$arch", $file)
 }
 
 function Initialize-RustSsoNativeLibrary {
-    $interop = Join-Path -Path $PSScriptRoot -ChildPath 'lib/AWS.Tools.RustSSO.Interop.dll'
+    $interop = [System.IO.Path]::Combine($PSScriptRoot, 'lib', 'AWS.Tools.RustSSO.Interop.dll')
     if (-not ('AWS.Tools.RustSSO.Interop.Native' -as [type])) {
         # Assembly.LoadFrom rather than Add-Type: Add-Type costs a quarter of a second at import.
         [void][System.Reflection.Assembly]::LoadFrom($interop)
     }
     $libraryPath = Get-RustSsoNativeLibraryPath
-    if (-not (Test-Path -LiteralPath $libraryPath -PathType Leaf)) {
+    if (-not [System.IO.File]::Exists($libraryPath)) {
         throw "AWS.Tools.RustSSO: the native library for this platform was not found at '$libraryPath'. This platform may not be supported by this build of the module."
     }
     [AWS.Tools.RustSSO.Interop.Native]::Load($libraryPath)

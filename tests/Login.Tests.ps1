@@ -186,6 +186,8 @@ Describe 'Authorization code login with PKCE' {
         $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
         try {
             Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ outcome = 'ignore' } } | Out-Null
+            $saved = @{}
+            foreach ($name in (Get-SsoSandboxEnvironment -Sandbox $sb).Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
             $ps = [powershell]::Create()
             [void]$ps.AddScript({
                     param($module, $environment, $port)
@@ -217,7 +219,12 @@ Describe 'Authorization code login with PKCE' {
                 $t.Elapsed.TotalSeconds | Should -BeLessThan 10
                 $record.FullyQualifiedErrorId | Should -Be 'LoginExpired,Invoke-AWSSSOLogin'
             }
-        } finally { $ps.Dispose(); Remove-SsoSandbox $sb }
+        } finally {
+            $ps.Dispose()
+            # The runspace shared this process's environment: put it back.
+            foreach ($name in $saved.Keys) { Set-TestEnvironmentVariable -Name $name -Value $saved[$name] }
+            Remove-SsoSandbox $sb
+        }
     }
 
     It 'listens on 127.0.0.1 only' {

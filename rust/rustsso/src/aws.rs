@@ -68,7 +68,7 @@ pub fn env_fingerprint() -> String {
 impl CommonParams {
     /// A cache key for the settings, the relevant environment and the config files' timestamps:
     /// identifies the configuration without containing a secret.
-    fn cache_key(&self) -> String {
+    pub(crate) fn cache_key(&self) -> String {
         use sha1::{Digest, Sha1};
         let mut h = Sha1::new();
         let mut part = |p: Option<&str>| {
@@ -119,6 +119,20 @@ pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)
     let cfg = loader.load().await;
     CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (cfg.clone(), resolution.clone()));
     Ok((cfg, resolution))
+}
+
+static CLIENTS: Lazy<Mutex<HashMap<String, Box<dyn std::any::Any + Send>>>> = Lazy::new(Default::default);
+
+/// A service client built once per distinct configuration and reused by later calls (building
+/// one per call would cost more than the call to a nearby endpoint).
+pub fn cached_client<C: Clone + Send + 'static>(key: String, build: impl FnOnce() -> C) -> C {
+    let mut clients = CLIENTS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(c) = clients.get(&key).and_then(|b| b.downcast_ref::<C>()) {
+        return c.clone();
+    }
+    let client = build();
+    clients.insert(key, Box::new(client.clone()));
+    client
 }
 
 /// Maps an SDK error to this library's error, naming the operation and never the request.

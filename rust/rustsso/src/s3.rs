@@ -48,12 +48,14 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBuck
     let (sdk, resolution) = sdk_config(&p.common).await?;
     let endpoint = p.common.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
-    let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
-    if let Some(url) = endpoint {
-        conf = conf.endpoint_url(url);
-    }
-    let conf = conf.build();
-    let client = aws_sdk_s3::Client::from_conf(conf);
+    let key = format!("s3|{}|{}|{path_style}", p.common.cache_key(), endpoint.unwrap_or_default());
+    let client = crate::aws::cached_client(key, || {
+        let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
+        if let Some(url) = endpoint {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_s3::Client::from_conf(conf.build())
+    });
     let out = client
         .list_buckets()
         .set_max_buckets(p.max_buckets)

@@ -16,11 +16,15 @@ pub async fn get_caller_identity(p: CommonParams) -> Result<WithMeta<CallerIdent
     let started = std::time::Instant::now();
     let recorder = EndpointRecorder::default();
     let (sdk, resolution) = sdk_config(&p).await?;
-    let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
-    if let Some(url) = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        conf = conf.endpoint_url(url);
-    }
-    let client = aws_sdk_sts::Client::from_conf(conf.build());
+    let endpoint = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let key = format!("sts|{}|{}", p.cache_key(), endpoint.unwrap_or_default());
+    let client = crate::aws::cached_client(key, || {
+        let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+        if let Some(url) = endpoint {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_sts::Client::from_conf(conf.build())
+    });
     let out = client
         .get_caller_identity()
         .customize()
