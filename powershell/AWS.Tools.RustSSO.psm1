@@ -47,6 +47,9 @@ Initialize-RustSsoNativeLibrary
 # Dates stay strings when parsed (PowerShell 7.5+ would otherwise turn ISO dates into local
 # DateTime values); the commands convert them where a DateTime is wanted.
 $script:FromJson = @{}
+$script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
+$script:RoundTrip = [System.Globalization.DateTimeStyles]::RoundtripKind
+$script:SharedEnvironment = [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows)
 if ($PSVersionTable.PSVersion -ge [version]'7.5') { $script:FromJson['DateKind'] = 'String' }
 
 # Exception types by error category, so that `catch [System.UnauthorizedAccessException]`
@@ -79,7 +82,9 @@ function New-RustSsoErrorRecord {
 
 function Get-RustSsoEnvironment {
     # PowerShell's view of the variables the native library reads. On Linux and macOS, $env:
-    # changes live only in .NET's managed copy of the environment, so they are sent along.
+    # changes live only in .NET's managed copy of the environment, so they are sent along; on
+    # Windows the native library sees the same environment and nothing is sent.
+    if ($script:SharedEnvironment) { return $null }
     $view = @{}
     foreach ($entry in [System.Environment]::GetEnvironmentVariables().GetEnumerator()) {
         $name = [string]$entry.Key
@@ -333,12 +338,15 @@ function Get-S3Bucket {
             if ($token) { $params['continuation_token'] = $token }
             $call = $params.Clone()
             $page = Invoke-RustSsoOperation -Operation 's3.list_buckets' -Parameters $call -Cmdlet $PSCmdlet
-            $buckets = foreach ($bucket in @($page.buckets)) {
+            # The hot loop of large listings: no function calls per bucket.
+            $buckets = foreach ($bucket in $page.buckets) {
                 if ($BucketName -and -not [string]::Equals($bucket.name, $BucketName, [System.StringComparison]::Ordinal)) { continue }
+                $created = $bucket.creation_date
+                if ($null -ne $created) { $created = [datetime]::Parse($created, $script:Invariant, $script:RoundTrip).ToLocalTime() }
                 [pscustomobject]@{
                     PSTypeName   = 'AWS.Tools.RustSSO.S3Bucket'
                     BucketName   = $bucket.name
-                    CreationDate = ConvertTo-RustSsoDateTime $bucket.creation_date
+                    CreationDate = $created
                     BucketRegion = $bucket.bucket_region
                     BucketArn    = $bucket.bucket_arn
                 }
