@@ -131,9 +131,10 @@ function Invoke-Package {
 function Invoke-Test {
     Invoke-Package
     if (-not $SkipCargoTest) {
-        Write-Host '> cargo test --locked --workspace' -ForegroundColor DarkGray
+        Write-Host '> cargo test --locked --workspace -- --show-output' -ForegroundColor DarkGray
         $passed = 0; $failed = 0
-        & cargo test --locked --workspace 2>&1 | ForEach-Object {
+        # --show-output prints what passing tests report (cases run, faults injected, ...).
+        & cargo test --locked --workspace -- --show-output 2>&1 | ForEach-Object {
             $line = "$_"
             Write-Host $line
             if ($line -match '^test result: \w+\. (\d+) passed; (\d+) failed') { $passed += [int]$Matches[1]; $failed += [int]$Matches[2] }

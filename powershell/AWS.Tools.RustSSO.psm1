@@ -520,13 +520,15 @@ function Get-SSOAccountList {
             if ($token) { $call['next_token'] = $token }
             $page = Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $call -Cmdlet $PSCmdlet
             foreach ($account in @($page.accounts)) {
-                [pscustomobject]@{
+                $item = [pscustomobject]@{
                     PSTypeName   = 'AWS.Tools.RustSSO.SSOAccount'
                     AccountId    = $account.account_id
                     AccountName  = $account.account_name
                     EmailAddress = $account.email_address
-                    ProfileName  = $ProfileName
                 }
+                # Only when given, so that piping to Get-SSOAccountRoleList binds no empty name.
+                if ($ProfileName) { Add-Member -InputObject $item -NotePropertyName ProfileName -NotePropertyValue $ProfileName }
+                $item
             }
             $token = $page.next_token
         } while ($token -and -not $NoAutoIteration -and -not $NextToken)
@@ -968,6 +970,10 @@ function Export-AWSCredential {
         $params['include_secrets'] = $true
         $r = Invoke-RustSsoOperation -Operation 'credentials.resolve' -Parameters $params -Cmdlet $PSCmdlet
         $c = $r.credentials
+        if ($c.expiration -is [datetime]) {
+            # PowerShell 7.0-7.4 turn ISO dates into DateTime values: write them back as the CLI does.
+            $c.expiration = $c.expiration.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', $script:Invariant)
+        }
         $vars = [ordered]@{ AWS_ACCESS_KEY_ID = $c.access_key_id; AWS_SECRET_ACCESS_KEY = $c.secret_access_key }
         if ($c.session_token) { $vars['AWS_SESSION_TOKEN'] = $c.session_token }
         if ($c.expiration) { $vars['AWS_CREDENTIAL_EXPIRATION'] = $c.expiration }
@@ -1005,8 +1011,12 @@ function Open-RustSsoBrowser {
     $custom = $env:AWS_TOOLS_RUSTSSO_BROWSER
     if ($custom) {
         if ($custom -like '*.ps1') {
-            $shell = if ($PSVersionTable.PSEdition -eq 'Desktop') { 'powershell.exe' } else { Join-Path $PSHOME 'pwsh' }
-            if (-not (Test-Path -LiteralPath $shell)) { $shell = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
+            $shell = (Get-Process -Id $PID).Path
+            if ($PSVersionTable.PSEdition -eq 'Core') {
+                $shell = Join-Path $PSHOME $(if ($script:SharedEnvironment) { 'pwsh.exe' } else { 'pwsh' })
+                # pwsh installed as a .NET tool runs inside 'dotnet'; use the pwsh on PATH then.
+                if (-not (Test-Path -LiteralPath $shell)) { $shell = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
+            }
             & $shell -NoProfile -NonInteractive -File $custom $Url
         } else {
             & $custom $Url

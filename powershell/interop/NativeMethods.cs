@@ -113,11 +113,8 @@ namespace AWS.Tools.RustSSO.Interop
             bool cancelled = false;
             while (!task.Wait(25))
             {
-                if (!cancelled && isStopping())
-                {
-                    cancel(id);
-                    cancelled = true;
-                }
+                // Retried until it lands: the call may not have registered its id yet.
+                if (!cancelled && isStopping()) cancelled = cancel(id) == 0;
             }
             return task.Result;
         }

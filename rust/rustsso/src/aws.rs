@@ -109,6 +109,7 @@ pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)
     if let Some(name) = &resolution.profile_name {
         loader = loader.profile_name(name);
     }
+    loader = loader.timeout_config(default_timeouts());
     if let Some(attempts) = params.max_attempts {
         if !(1..=20).contains(&attempts) {
             return Err(Error::invalid_request("The number of attempts must be between 1 and 20."));
@@ -122,6 +123,23 @@ pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)
 }
 
 static CLIENTS: Lazy<Mutex<HashMap<String, Box<dyn std::any::Any + Send>>>> = Lazy::new(Default::default);
+
+/// Timeouts of every SDK call, so that an endpoint that never answers cannot hang a script
+/// (a caller's -TimeoutSec applies on top).
+pub fn default_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .operation_attempt_timeout(std::time::Duration::from_secs(60))
+        .operation_timeout(std::time::Duration::from_secs(180))
+        .build()
+}
+
+/// Forgets every cached configuration and client (after a logout or login, so no credentials
+/// of an ended session are served from memory).
+pub fn forget_cached_configs() {
+    CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    CLIENTS.lock().unwrap_or_else(|p| p.into_inner()).clear();
+}
 
 /// A service client built once per distinct configuration and reused by later calls (building
 /// one per call would cost more than the call to a nearby endpoint).

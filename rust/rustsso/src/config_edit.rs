@@ -129,7 +129,12 @@ pub fn edit(p: EditParams) -> Result<EditResult> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(Error::new(Status::Io, format!("Could not read '{}': {e}", path.display()))),
     };
-    let after = edit_text(&before, &p.sections)?;
+    // A byte order mark (Windows PowerShell 5.1 writes one) is kept, but not taken for text.
+    let (bom, body) = match before.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", before.as_str()),
+    };
+    let after = format!("{bom}{}", edit_text(body, &p.sections)?);
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
     let mut diff = Vec::new();
@@ -146,6 +151,8 @@ pub fn edit(p: EditParams) -> Result<EditResult> {
     let changed = before != after;
     let mut written = false;
     if changed && !p.dry_run {
+        // Replace the file a symbolic link points to, not the link.
+        let path = std::fs::canonicalize(&path).unwrap_or(path.clone());
         let mode = std::fs::metadata(&path).map(|m| m.permissions()).ok();
         crate::token_cache::write_atomic(&path, after.as_bytes())?;
         if let Some(perms) = mode {

@@ -82,7 +82,11 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
             .connect_timeout(std::time::Duration::from_secs(1))
             .read_timeout(std::time::Duration::from_secs(1))
             .build();
-        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder().imds_client(imds).build().await;
+        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+            .region(aws_config::Region::new(region.clone()))
+            .imds_client(imds)
+            .build()
+            .await;
         Resolution::new(
             SharedCredentialsProvider::new(chain),
             "the default credential chain (web identity, container or instance metadata)".into(),
@@ -158,7 +162,7 @@ fn static_credentials(params: &CommonParams) -> Result<Option<Credentials>> {
 
 /// Resolved credentials as returned across the ABI. The secret parts are present only when the
 /// caller asked for them explicitly (credential export, Get-SSORoleCredential).
-#[derive(Debug, serde::Serialize)]
+#[derive(serde::Serialize)]
 pub struct ExportedCredentials {
     pub access_key_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,6 +172,17 @@ pub struct ExportedCredentials {
     /// RFC 3339, UTC.
     pub expiration: Option<String>,
     pub account_id: Option<String>,
+}
+
+impl std::fmt::Debug for ExportedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportedCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "** redacted **"))
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .field("expiration", &self.expiration)
+            .finish()
+    }
 }
 
 impl ExportedCredentials {

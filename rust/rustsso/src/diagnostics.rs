@@ -34,7 +34,15 @@ impl Intercept for EndpointRecorder {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let uri = context.request().uri();
-        let without_query = uri.split('?').next().unwrap_or(uri).to_string();
+        let without_query = uri.split('?').next().unwrap_or(uri);
+        // Never keep user:password@ from an endpoint URL.
+        let without_query = match without_query.split_once("://") {
+            Some((scheme, rest)) => match rest.split_once('/') {
+                Some((authority, path)) => format!("{scheme}://{}/{path}", authority.rsplit('@').next().unwrap_or(authority)),
+                None => format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or(rest)),
+            },
+            None => without_query.to_string(),
+        };
         *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(without_query);
         Ok(())
     }

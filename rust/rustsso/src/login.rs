@@ -144,7 +144,7 @@ pub async fn begin(p: BeginParams) -> Result<LoginState> {
     let (profile, source) = target(&p.common, p.session_name.as_deref()).await?;
     let location = sso::token_location(&profile)?;
     if !p.force {
-        if let Some(token) = token_cache::read_token(&location.path) {
+        if let Some(token) = sso::read_profile_token(&profile, &location.path) {
             if token.expires_at > started + sso::REFRESH_WINDOW {
                 let mut s = state_for(&profile, "valid");
                 s.expires_at = Some(token_cache::format_timestamp(token.expires_at));
@@ -181,7 +181,7 @@ pub async fn begin(p: BeginParams) -> Result<LoginState> {
     let lock = tokio::task::spawn_blocking(move || token_cache::lock(&dir, &key, timeout))
         .await
         .map_err(|e| Error::internal(format!("lock task failed: {e}")))??;
-    if let Some(token) = token_cache::read_token(&location.path) {
+    if let Some(token) = sso::read_profile_token(&profile, &location.path) {
         let written_since = std::fs::metadata(&location.path).and_then(|m| m.modified()).map(OffsetDateTime::from).map(|m| m >= started).unwrap_or(false);
         if (written_since || !p.force) && token.expires_at > OffsetDateTime::now_utc() + sso::REFRESH_WINDOW {
             let mut s = state_for(&profile, "valid");
@@ -246,7 +246,8 @@ pub async fn begin(p: BeginParams) -> Result<LoginState> {
         let (profile, location) = (profile.clone(), location.path.clone());
         tokio::spawn(async move {
             let _lock = lock;
-            let result = device_flow(device_code, interval, device_deadline, &clients, &registration, &profile, &location).await;
+            let flow = device_flow(device_code, interval, device_deadline, &clients, &registration, &profile, &location);
+            let result = tokio::time::timeout(timeout + Duration::from_secs(5), flow).await.unwrap_or_else(|_| Err(not_completed(&profile, timeout)));
             let _ = tx.send(Some(result));
         })
     };
@@ -288,8 +289,13 @@ pub async fn wait(p: WaitParams) -> Result<LoginState> {
         (s.outcome.clone(), s.deadline)
     };
     let slice = Duration::from_millis(p.wait_ms.unwrap_or(500).clamp(10, 5000));
-    let _ = tokio::time::timeout(slice, rx.wait_for(|v| v.is_some())).await;
+    let task_gone = matches!(tokio::time::timeout(slice, rx.wait_for(|v| v.is_some())).await, Ok(Err(_)));
     let outcome = rx.borrow().clone();
+    if outcome.is_none() && (task_gone || std::time::Instant::now() > deadline + Duration::from_secs(5)) {
+        // The login task ended without an outcome (it was aborted or failed): never "pending" forever.
+        cancel(p.login_id);
+        return Err(Error::with_code(Status::Timeout, "LoginExpired", "The login ended without a result; nothing was written. Run the login again."));
+    }
     match outcome {
         None => Ok(LoginState {
             state: "pending",
@@ -460,7 +466,12 @@ fn save_token(
         registration_expires_at: session.then_some(registration.expires_at),
         refresh_token: if session { out.refresh_token().filter(|t| !t.is_empty()).map(SecretString::new) } else { None },
     };
+    // Under the refresh lock, so a refresh in flight cannot overwrite the new login.
+    let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or("token").to_string();
+    let _lock = token_cache::lock(&dir, &key, sso::LOCK_WAIT)?;
     token_cache::write_token(path, &token)?;
+    sso::forget_session(profile.session_name.as_deref().unwrap_or(&profile.start_url));
     Ok(token_cache::format_timestamp(expires_at))
 }
 

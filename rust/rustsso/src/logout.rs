@@ -153,6 +153,15 @@ pub async fn apply(p: ApplyParams) -> Result<Vec<Removed>> {
                 }
             }
         }
+        if f.kind == "token" {
+            if let Some(obj) = token_cache::read_object(&path) {
+                // The role credentials of this session must not outlive it in memory.
+                let start_url = obj.get("startUrl").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                let session = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+                crate::sso::forget_session(&start_url);
+                crate::sso::forget_session_by_key(&session);
+            }
+        }
         match std::fs::remove_file(&path) {
             Ok(()) => removed.push(Removed { path: f.path, kind: f.kind, logout_called }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

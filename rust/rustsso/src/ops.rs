@@ -47,6 +47,7 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
     if let Some(env) = &request.env {
         sync_environment(env)?;
     }
+    let _running = CALLS.read().unwrap_or_else(|p| p.into_inner());
     let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
     let params = request.params;
     match request.op.as_str() {
@@ -136,9 +137,8 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
 /// Rust's own environment lock (aws-config reads them with `std::env::var`). On Windows both
 /// views are the same process environment and nothing changes.
 fn sync_environment(env: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let relevant = |name: &str| name.starts_with("AWS_") || matches!(name, "HOME" | "USERPROFILE" | "HOMEDRIVE" | "HOMEPATH");
-    let _guard = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let mut changes: Vec<(String, Option<String>)> = Vec::new();
     for (name, value) in env {
         if !relevant(name) || name.is_empty() || name.contains(['=', '\0']) {
             continue;
@@ -148,21 +148,37 @@ fn sync_environment(env: &serde_json::Map<String, serde_json::Value>) -> Result<
             return Err(Error::invalid_request(format!("The environment value of {name} contains NUL.")));
         }
         if std::env::var(name).ok().as_deref() != Some(value) {
-            // SAFETY: serialised by LOCK; the library's readers use std::env, which takes Rust's
-            // environment lock.
-            unsafe { std::env::set_var(name, value) };
+            changes.push((name.clone(), Some(value.to_string())));
         }
     }
-    let stale: Vec<String> = std::env::vars_os()
-        .filter_map(|(k, _)| k.into_string().ok())
-        .filter(|k| k.starts_with("AWS_") && !env.contains_key(k))
-        .collect();
-    for name in stale {
-        // SAFETY: as above.
-        unsafe { std::env::remove_var(&name) };
+    for (name, _) in std::env::vars_os() {
+        if let Ok(name) = name.into_string() {
+            if name.starts_with("AWS_") && !env.contains_key(&name) {
+                changes.push((name, None));
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // Changing the environment while another thread reads it natively (getaddrinfo, say) is
+    // unsafe: wait until no call of this library is running.
+    let _exclusive = CALLS.write().unwrap_or_else(|p| p.into_inner());
+    for (name, value) in changes {
+        // SAFETY: no call of this library runs (CALLS is held exclusively), and the library's
+        // own readers use std::env, which takes Rust's environment lock.
+        unsafe {
+            match value {
+                Some(v) => std::env::set_var(&name, v),
+                None => std::env::remove_var(&name),
+            }
+        }
     }
     Ok(())
 }
+
+/// Held shared by every running call, exclusively while the environment is changed.
+static CALLS: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
 fn run<T: Serialize>(
     call_id: u64,

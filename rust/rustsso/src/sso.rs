@@ -49,6 +49,7 @@ pub async fn clients(profile_name: Option<&str>, source: &ProfileSource, sso_reg
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(sso_region.to_string()))
+        .timeout_config(crate::aws::default_timeouts())
         .no_credentials()
         .profile_files(source.profile_files());
     if let Some(name) = profile_name {
@@ -90,6 +91,29 @@ fn is_fresh(t: &CachedToken, now: OffsetDateTime) -> bool {
     t.expires_at > now + REFRESH_WINDOW
 }
 
+/// The cached token of a profile; a token written for another start URL (the session was
+/// re-pointed at another portal) counts as none.
+pub fn read_profile_token(profile: &SsoProfile, path: &std::path::Path) -> Option<CachedToken> {
+    let token = token_cache::read_token(path)?;
+    match &token.start_url {
+        Some(url) if url.trim_end_matches('/') != profile.start_url.trim_end_matches('/') => None,
+        _ => Some(token),
+    }
+}
+
+/// Forgets the role credentials cached for a session (or legacy start URL) after a logout or a
+/// new login, together with the cached configurations that could still serve them.
+pub fn forget_session(session_or_start_url: &str) {
+    lock(&ROLE_SLOTS).retain(|(key, _, _), _| key != session_or_start_url);
+    crate::aws::forget_cached_configs();
+}
+
+/// Like [`forget_session`], for a token file's key (the SHA-1 of the session name or start URL).
+pub fn forget_session_by_key(key: &str) {
+    lock(&ROLE_SLOTS).retain(|(session, _, _), _| token_cache::cache_key(Some(session), session) != key);
+    crate::aws::forget_cached_configs();
+}
+
 /// Where a profile's token lives.
 pub struct TokenLocation {
     pub dir: std::path::PathBuf,
@@ -109,7 +133,7 @@ pub fn token_location(profile: &SsoProfile) -> Result<TokenLocation> {
 pub async fn valid_token(profile: &SsoProfile, source: &ProfileSource) -> Result<CachedToken> {
     let loc = token_location(profile)?;
     let now = OffsetDateTime::now_utc();
-    let token = token_cache::read_token(&loc.path).ok_or_else(|| no_token(profile))?;
+    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }
@@ -125,7 +149,7 @@ async fn refresh(profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocati
     // Single flight within the process: one caller refreshes, the others wait and re-read.
     let mut last_attempt = slot.refresh.lock().await;
     let now = OffsetDateTime::now_utc();
-    let token = token_cache::read_token(&loc.path).ok_or_else(|| no_token(profile))?;
+    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }
@@ -134,11 +158,20 @@ async fn refresh(profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocati
     }
     // Across processes: the cache lock, then a re-read in case another process refreshed.
     let (dir, key) = (loc.dir.clone(), loc.key.clone());
-    let _file_lock = tokio::task::spawn_blocking(move || token_cache::lock(&dir, &key, LOCK_WAIT))
+    let locked = tokio::task::spawn_blocking(move || token_cache::lock(&dir, &key, LOCK_WAIT))
         .await
-        .map_err(|e| Error::internal(format!("lock task failed: {e}")))??;
+        .map_err(|e| Error::internal(format!("lock task failed: {e}")))?;
+    let _file_lock = match locked {
+        Ok(lock) => lock,
+        // Another process holds the lock for long: serve the token while it is still valid.
+        Err(e) if !token.is_expired(OffsetDateTime::now_utc()) => {
+            let _ = e;
+            return Ok(token);
+        }
+        Err(e) => return Err(e),
+    };
     let now = OffsetDateTime::now_utc();
-    let token = token_cache::read_token(&loc.path).ok_or_else(|| no_token(profile))?;
+    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }

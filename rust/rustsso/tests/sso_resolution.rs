@@ -316,3 +316,28 @@ fn web_identity_profiles_and_environment_work() {
     s.set_env("AWS_ROLE_ARN", None);
     assert_eq!(s.fake.count("sts:AssumeRoleWithWebIdentity"), 2);
 }
+
+#[test]
+fn logout_ends_the_session_in_memory_too() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    s.write_cli_token(&session, &s.issue(Some(&session), 3600, true));
+    call("s3.list_buckets", json!({"auth": {"profile": profile}})).expect("works while logged in");
+    let plan = call("sso.logout.plan", json!({"auth": {"profile": profile}})).unwrap();
+    assert_eq!(plan.as_array().unwrap().len(), 1, "{plan}");
+    call("sso.logout.apply", json!({"files": plan})).unwrap();
+    assert_eq!(s.fake.count("sso:Logout"), 1);
+    let (status, _) = call("s3.list_buckets", json!({"auth": {"profile": profile}})).unwrap_err();
+    assert_eq!(status, "SsoTokenNotFound", "no role credentials served from memory after logout");
+}
+
+#[test]
+fn a_token_of_another_portal_is_no_token() {
+    let (profile, session) = (unique("p"), unique("s"));
+    let s = Sandbox::new(&sso_config(&profile, &session));
+    let mut token = s.issue(Some(&session), 3600, true);
+    token.start_url = "https://another-org.awsapps.com/start".into();
+    s.write_cli_token(&session, &token);
+    assert_eq!(resolve(&profile).unwrap_err().0, "SsoTokenNotFound");
+    assert_eq!(s.total_calls(), 0);
+}
