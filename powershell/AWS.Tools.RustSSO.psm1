@@ -1359,7 +1359,6 @@ function Initialize-AWSSSOConfiguration {
     if ($ProfileLocation) { $location['ProfileLocation'] = $ProfileLocation }
     $null = Invoke-AWSSSOLogin -SessionName $SessionName -UseDeviceCode:$UseDeviceCode -NoBrowser:$NoBrowser @location
     if (-not $AccountId -or -not $RoleName) {
-        # Listing needs a profile: write a partial one first, then complete it.
         $interactive = Test-RustSsoInteractive
         $pick = {
             param($Items, $Label, $Describe)
@@ -1368,20 +1367,25 @@ function Initialize-AWSSSOConfiguration {
                 $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'ChoiceRequired' -Category InvalidArgument -Message "Several ${Label}s are available; pass -AccountId and -RoleName in a non-interactive session."))
             }
             for ($i = 0; $i -lt @($Items).Count; $i++) { Write-Host ('[{0}] {1}' -f ($i + 1), (& $Describe @($Items)[$i])) }
-            $choice = [int](Read-Host "Choose the $Label (1-$(@($Items).Count))")
+            $choice = 0
+            while ($choice -lt 1 -or $choice -gt @($Items).Count) {
+                [void][int]::TryParse((Read-Host "Choose the $Label (1-$(@($Items).Count))"), [ref]$choice)
+            }
             @($Items)[$choice - 1]
         }
-        $tokenProfile = "$ProfileName"
-        $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "profile $tokenProfile"; values = @(@('sso_session', $SessionName), @('sso_account_id', $(if ($AccountId) { $AccountId } else { 'pending' })), @('sso_role_name', $(if ($RoleName) { $RoleName } else { 'pending' }))) }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[profile $ProfileName]"
+        # Listed with the session's own token: nothing is written to the config until all is known.
+        $listing = @{ session_name = $SessionName; auth = @{} }
+        if ($ProfileLocation) { $listing.auth['profile_location'] = $ProfileLocation }
         if (-not $AccountId) {
-            $accounts = @(Get-SSOAccountList -ProfileName $tokenProfile @location)
+            $accounts = @(Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $listing.Clone() -Cmdlet $PSCmdlet).accounts
             if ($accounts.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoAccounts' -Category ObjectNotFound -Message 'The SSO user has no account assignments.')) }
-            $AccountId = (& $pick $accounts 'account' { param($a) '{0} {1} ({2})' -f $a.AccountId, $a.AccountName, $a.EmailAddress }).AccountId
+            $AccountId = (& $pick $accounts 'account' { param($a) '{0} {1} ({2})' -f $a.account_id, $a.account_name, $a.email_address }).account_id
         }
         if (-not $RoleName) {
-            $roles = @(Get-SSOAccountRoleList -ProfileName $tokenProfile -AccountId $AccountId @location)
+            $listing['account_id'] = $AccountId
+            $roles = @(Invoke-RustSsoOperation -Operation 'sso.list_account_roles' -Parameters $listing.Clone() -Cmdlet $PSCmdlet).roles
             if ($roles.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoRoles' -Category ObjectNotFound -Message "The SSO user has no role in account $AccountId.")) }
-            $RoleName = (& $pick $roles 'role' { param($r) $r.RoleName }).RoleName
+            $RoleName = (& $pick $roles 'role' { param($r) $r.role_name }).role_name
         }
     }
     $values = @(@('sso_session', $SessionName), @('sso_account_id', $AccountId), @('sso_role_name', $RoleName))

@@ -343,4 +343,30 @@ Describe 'Configuration writers' {
             $text | Should -Match '(?s)^# mine\n\n\[sso-session newcorp\]\nsso_start_url = .*\n\[profile newdev\]\nsso_session = newcorp\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n$'
         } finally { Remove-SsoSandbox $sb }
     }
+
+    It 'picks the only account and role itself, and asks for a choice it cannot make when not interactive' {
+        $sb = New-SsoSandbox -Fake $Fake -NoToken
+        $original = (Invoke-FakeAws -Fake $Fake -Path '/_fake/state').accounts
+        try {
+            Set-Content -LiteralPath $sb.ConfigFile -Value "# mine`n" -NoNewline
+            Set-Device @{}
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ accounts = @(@{ account_id = '123412341234'; account_name = 'Only'; email_address = 'only@example.com'; roles = @('Solo') }) } | Out-Null
+            Invoke-InSsoSandbox -Sandbox $sb {
+                $detail = Initialize-AWSSSOConfiguration -ProfileName auto -SessionName autocorp -StartUrl $sb.StartUrl -SSORegion us-east-1 -UseDeviceCode -NoBrowser 6>$null
+                $detail.AccountId | Should -Be '123412341234'
+                $detail.RoleName | Should -Be 'Solo'
+            }
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ accounts = @(@{ account_id = '123412341234'; account_name = 'Only'; email_address = 'only@example.com'; roles = @('Solo', 'Duo') }) } | Out-Null
+            $before = [System.IO.File]::ReadAllText($sb.ConfigFile)
+            Invoke-InSsoSandbox -Sandbox $sb {
+                $record = $null
+                try { Initialize-AWSSSOConfiguration -ProfileName two -SessionName autocorp -StartUrl $sb.StartUrl -SSORegion us-east-1 -UseDeviceCode -NoBrowser 6>$null } catch { $record = $_ }
+                $record.FullyQualifiedErrorId | Should -Be 'ChoiceRequired,Initialize-AWSSSOConfiguration'
+            }
+            [System.IO.File]::ReadAllText($sb.ConfigFile) | Should -BeExactly $before -Because 'no half-written profile is left behind'
+        } finally {
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ accounts = $original } | Out-Null
+            Remove-SsoSandbox $sb
+        }
+    }
 }

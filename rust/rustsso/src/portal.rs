@@ -13,13 +13,16 @@ pub struct PortalParams {
     pub common: CommonParams,
     pub account_id: Option<String>,
     pub role_name: Option<String>,
+    /// List with the token of this sso-session instead of a profile's.
+    pub session_name: Option<String>,
     pub next_token: Option<String>,
     pub max_results: Option<i32>,
 }
 
-/// The SSO profile named by the parameters (or selected by AWS_PROFILE / default).
-async fn sso_profile(common: &CommonParams) -> Result<(SsoProfile, ProfileSource)> {
-    crate::login::target(common, None).await
+/// The SSO profile named by the parameters (or selected by AWS_PROFILE / default), or the
+/// sso-session named directly.
+async fn sso_profile(common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
+    crate::login::target(common, session_name).await
 }
 
 #[derive(Debug, Serialize)]
@@ -36,7 +39,7 @@ pub struct Account {
 }
 
 pub async fn list_accounts(p: PortalParams) -> Result<AccountPage> {
-    let (profile, source) = sso_profile(&p.common).await?;
+    let (profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
     let token = crate::sso::valid_token(&profile, &source).await?;
     let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
     let out = clients
@@ -75,7 +78,7 @@ pub struct Role {
 }
 
 pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
-    let (profile, source) = sso_profile(&p.common).await?;
+    let (profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
     let account_id = p.account_id.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| profile.account_id.clone());
     let token = crate::sso::valid_token(&profile, &source).await?;
     let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
@@ -101,7 +104,7 @@ pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
 
 /// Role credentials for the profile's account and role, or for the given ones.
 pub async fn get_role_credentials(p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
-    let (mut profile, source) = sso_profile(&p.common).await?;
+    let (mut profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
     if let Some(a) = p.account_id.filter(|a| !a.trim().is_empty()) {
         profile.account_id = a;
     }
