@@ -105,8 +105,7 @@ Import-Module AWS.Tools.RustSSO
 Describe 'Get-S3Bucket against moto_server (an independent S3)' {
     BeforeAll {
         $script:Moto = $null
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $script:MotoPort = $listener.LocalEndpoint.Port; $listener.Stop()
+        $script:MotoPort = Get-FreeTcpPort
         $script:Moto = Start-Process -FilePath 'moto_server' -ArgumentList @('-H', '127.0.0.1', '-p', $MotoPort) -PassThru -RedirectStandardError (Join-Path ([IO.Path]::GetTempPath()) "moto-$MotoPort.log") -RedirectStandardOutput (Join-Path ([IO.Path]::GetTempPath()) "moto-$MotoPort.out")
         $script:MotoUrl = "http://127.0.0.1:$MotoPort"
         $deadline = [DateTime]::UtcNow.AddSeconds(30)

@@ -182,8 +182,7 @@ Describe 'Authorization code login with PKCE' {
 
     It 'cancels on Ctrl+C: the listener closes, nothing is written and the next login can start' {
         $sb = New-LoginSandbox 'pk5'
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         try {
             Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ outcome = 'ignore' } } | Out-Null
             $saved = @{}
@@ -229,8 +228,7 @@ Describe 'Authorization code login with PKCE' {
 
     It 'listens on 127.0.0.1 only' {
         $sb = New-LoginSandbox 'pk4'
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         try {
             Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ outcome = 'ignore' } } | Out-Null
             $environment = Get-SsoSandboxEnvironment -Sandbox $sb

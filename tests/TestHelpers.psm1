@@ -77,6 +77,13 @@ function Get-PythonWithBoto3 {
     throw 'No python with boto3 was found on PATH (pip install boto3 moto[server]).'
 }
 
+function Get-FreeTcpPort {
+    # A loopback port that was free a moment ago.
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
 function Get-Sha1Hex {
     param([Parameter(Mandatory)] [string] $Text)
     $sha1 = [System.Security.Cryptography.SHA1]::Create()

@@ -68,7 +68,7 @@ pub fn env_fingerprint() -> String {
 impl CommonParams {
     /// A cache key for the settings, the relevant environment and the config files' timestamps:
     /// identifies the configuration without containing a secret.
-    pub(crate) fn cache_key(&self) -> String {
+    fn cache_key(&self) -> String {
         use sha1::{Digest, Sha1};
         let mut h = Sha1::new();
         let mut part = |p: Option<&str>| {
@@ -96,10 +96,11 @@ impl CommonParams {
 
 /// The SDK configuration and its resolution for these settings, built once per distinct set of
 /// settings (and config file version) and reused.
-pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)> {
+/// Also returns the configuration's cache key, for caching clients built from it.
+pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution, String)> {
     let key = params.cache_key();
-    if let Some(found) = CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-        return Ok(found.clone());
+    if let Some((cfg, resolution)) = CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok((cfg.clone(), resolution.clone(), key));
     }
     let resolution = crate::credentials::resolve(params).await?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -118,8 +119,8 @@ pub async fn sdk_config(params: &CommonParams) -> Result<(SdkConfig, Resolution)
         loader = loader.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(attempts));
     }
     let cfg = loader.load().await;
-    CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (cfg.clone(), resolution.clone()));
-    Ok((cfg, resolution))
+    CONFIGS.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), (cfg.clone(), resolution.clone()));
+    Ok((cfg, resolution, key))
 }
 
 static CLIENTS: Lazy<Mutex<HashMap<String, Box<dyn std::any::Any + Send>>>> = Lazy::new(Default::default);

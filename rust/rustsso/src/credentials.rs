@@ -238,7 +238,7 @@ pub struct ResolvedCredentials {
 
 pub async fn resolve_credentials(p: ResolveParams) -> Result<ResolvedCredentials> {
     use aws_credential_types::provider::ProvideCredentials;
-    let (_, resolution) = crate::aws::sdk_config(&p.common).await?;
+    let (_, resolution, _) = crate::aws::sdk_config(&p.common).await?;
     let creds = resolution.provider.provide_credentials().await.map_err(|e| {
         crate::aws::find_source::<Error>(&e).cloned().unwrap_or_else(|| {
             Error::new(Status::NoCredentials, format!("Credentials could not be resolved from {}: {}", resolution.credential_source, crate::aws::error_chain(&e)))

@@ -56,27 +56,12 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
             "abi_version": crate::ffi::RSSO_ABI_VERSION,
             "operations": OPERATIONS,
         })),
-        "s3.list_buckets" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::s3::list_buckets_page(p))
-        }
+        "s3.list_buckets" => op(call_id, timeout, params, crate::s3::list_buckets_page),
         "config.edit" => to_json(&crate::config_edit::edit(parse(params)?)?),
-        "config.list_profiles" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::profiles::list(p))
-        }
-        "credentials.resolve" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::credentials::resolve_credentials(p))
-        }
-        "sso.login.begin" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::login::begin(p))
-        }
-        "sso.login.wait" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::login::wait(p))
-        }
+        "config.list_profiles" => op(call_id, timeout, params, crate::profiles::list),
+        "credentials.resolve" => op(call_id, timeout, params, crate::credentials::resolve_credentials),
+        "sso.login.begin" => op(call_id, timeout, params, crate::login::begin),
+        "sso.login.wait" => op(call_id, timeout, params, crate::login::wait),
         "sso.login.cancel" => {
             #[derive(Deserialize)]
             struct Cancel {
@@ -85,30 +70,12 @@ pub fn dispatch_bytes(call_id: u64, bytes: &[u8]) -> Result<String> {
             let p: Cancel = parse(params)?;
             to_json(&serde_json::json!({ "cancelled": crate::login::cancel(p.login_id) }))
         }
-        "sso.logout.plan" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::logout::plan(p))
-        }
-        "sso.logout.apply" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::logout::apply(p))
-        }
-        "sso.list_accounts" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::portal::list_accounts(p))
-        }
-        "sso.list_account_roles" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::portal::list_account_roles(p))
-        }
-        "sso.get_role_credentials" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::portal::get_role_credentials(p))
-        }
-        "sts.get_caller_identity" => {
-            let p = parse(params)?;
-            run(call_id, timeout, crate::sts::get_caller_identity(p))
-        }
+        "sso.logout.plan" => op(call_id, timeout, params, crate::logout::plan),
+        "sso.logout.apply" => op(call_id, timeout, params, crate::logout::apply),
+        "sso.list_accounts" => op(call_id, timeout, params, crate::portal::list_accounts),
+        "sso.list_account_roles" => op(call_id, timeout, params, crate::portal::list_account_roles),
+        "sso.get_role_credentials" => op(call_id, timeout, params, crate::portal::get_role_credentials),
+        "sts.get_caller_identity" => op(call_id, timeout, params, crate::sts::get_caller_identity),
         "test.panic" => panic!("panic requested by test.panic"),
         "test.sleep" => {
             #[derive(Deserialize)]
@@ -179,6 +146,16 @@ fn sync_environment(env: &serde_json::Map<String, serde_json::Value>) -> Result<
 
 /// Held shared by every running call, exclusively while the environment is changed.
 static CALLS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// Parses an operation's parameters and runs it on the runtime.
+fn op<P: DeserializeOwned, T: Serialize, F: std::future::Future<Output = Result<T>>>(
+    call_id: u64,
+    timeout: Option<Duration>,
+    params: serde_json::Value,
+    operation: impl FnOnce(P) -> F,
+) -> Result<String> {
+    run(call_id, timeout, operation(parse(params)?))
+}
 
 fn run<T: Serialize>(
     call_id: u64,

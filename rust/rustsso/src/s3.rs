@@ -45,10 +45,10 @@ pub struct ListBucketsPage {
 pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBucketsPage>> {
     let started = std::time::Instant::now();
     let recorder = EndpointRecorder::default();
-    let (sdk, resolution) = sdk_config(&p.common).await?;
+    let (sdk, resolution, config_key) = sdk_config(&p.common).await?;
     let endpoint = p.common.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
-    let key = format!("s3|{}|{}|{path_style}", p.common.cache_key(), endpoint.unwrap_or_default());
+    let key = format!("s3|{}|{}|{path_style}", config_key, endpoint.unwrap_or_default());
     let client = crate::aws::cached_client(key, || {
         let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
         if let Some(url) = endpoint {

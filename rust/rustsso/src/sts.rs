@@ -15,9 +15,9 @@ pub struct CallerIdentity {
 pub async fn get_caller_identity(p: CommonParams) -> Result<WithMeta<CallerIdentity>> {
     let started = std::time::Instant::now();
     let recorder = EndpointRecorder::default();
-    let (sdk, resolution) = sdk_config(&p).await?;
+    let (sdk, resolution, config_key) = sdk_config(&p).await?;
     let endpoint = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let key = format!("sts|{}|{}", p.cache_key(), endpoint.unwrap_or_default());
+    let key = format!("sts|{}|{}", config_key, endpoint.unwrap_or_default());
     let client = crate::aws::cached_client(key, || {
         let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
         if let Some(url) = endpoint {
