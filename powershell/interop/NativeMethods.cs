@@ -95,12 +95,29 @@ namespace AWS.Tools.RustSSO.Interop
             byte[] bytes = Encoding.UTF8.GetBytes(requestJson);
             byte[] terminated = new byte[bytes.Length + 1];
             Buffer.BlockCopy(bytes, 0, terminated, 0, bytes.Length);
-            return CallRaw(terminated, cmdlet);
+            return CallBytes(terminated, cmdlet);
         }
 
+#if RUSTSSO_TEST_HOOKS
         /// <summary>Passes raw bytes (NUL-terminated by the caller, or null for a NULL pointer)
-        /// to the native entry point. Used by tests to send invalid UTF-8 and NULL.</summary>
+        /// to the native entry point. Test build only: tests send invalid UTF-8 and NULL.</summary>
         public static NativeResult CallRaw(byte[] request, object cmdlet)
+        {
+            return CallBytes(request, cmdlet);
+        }
+
+        /// <summary>Calls rsso_call with a NULL response pointer; returns the status. Test build
+        /// only.</summary>
+        public static uint CallWithNullResponsePointer(string requestJson)
+        {
+            EnsureLoaded();
+            GCHandle pin = GCHandle.Alloc(Encoding.UTF8.GetBytes(requestJson + "\0"), GCHandleType.Pinned);
+            try { return call(0, pin.AddrOfPinnedObject(), IntPtr.Zero); }
+            finally { pin.Free(); }
+        }
+#endif
+
+        private static NativeResult CallBytes(byte[] request, object cmdlet)
         {
             EnsureLoaded();
             ulong id = (ulong)Interlocked.Increment(ref nextCallId);
@@ -117,15 +134,6 @@ namespace AWS.Tools.RustSSO.Interop
                 if (!cancelled && isStopping()) cancelled = cancel(id) == 0;
             }
             return task.Result;
-        }
-
-        /// <summary>Calls rsso_call with a NULL response pointer; returns the status.</summary>
-        public static uint CallWithNullResponsePointer(string requestJson)
-        {
-            EnsureLoaded();
-            GCHandle pin = GCHandle.Alloc(Encoding.UTF8.GetBytes(requestJson + "\0"), GCHandleType.Pinned);
-            try { return call(0, pin.AddrOfPinnedObject(), IntPtr.Zero); }
-            finally { pin.Free(); }
         }
 
         private static NativeResult InvokeNative(ulong id, byte[] request)

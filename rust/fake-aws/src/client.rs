@@ -16,10 +16,7 @@ pub struct RawResponse {
 impl RawResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -33,12 +30,9 @@ impl RawResponse {
 
 /// Splits `http://host:port/path?query` into (`host:port`, `/path?query`).
 pub fn split_http_url(url: &str) -> io::Result<(String, String)> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("only http:// URLs are supported: {url}"),
-        )
-    })?;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("only http:// URLs are supported: {url}")))?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => match rest.find('?') {
@@ -46,32 +40,16 @@ pub fn split_http_url(url: &str) -> io::Result<(String, String)> {
             None => (rest, "/"),
         },
     };
-    let path = if path.starts_with('?') {
-        format!("/{path}")
-    } else {
-        path.to_string()
-    };
-    let authority = if authority.contains(':') && !authority.ends_with(']') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
+    let path = if path.starts_with('?') { format!("/{path}") } else { path.to_string() };
+    let authority = if authority.contains(':') && !authority.ends_with(']') { authority.to_string() } else { format!("{authority}:80") };
     Ok((authority, path))
 }
 
 /// Sends one request and reads the whole answer. An error of kind `UnexpectedEof` means the
 /// server closed the connection without answering.
-pub fn request(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> io::Result<RawResponse> {
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> io::Result<RawResponse> {
     let (authority, path) = split_http_url(url)?;
-    let addr = authority
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address"))?;
+    let addr = authority.to_socket_addrs()?.next().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address"))?;
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     s.set_write_timeout(Some(Duration::from_secs(30)))?;
@@ -92,12 +70,7 @@ pub fn get(url: &str) -> io::Result<RawResponse> {
 
 /// POSTs a JSON value.
 pub fn post_json(url: &str, v: &serde_json::Value) -> io::Result<RawResponse> {
-    request(
-        "POST",
-        url,
-        &[("Content-Type", "application/json")],
-        &serde_json::to_vec(v).unwrap_or_default(),
-    )
+    request("POST", url, &[("Content-Type", "application/json")], &serde_json::to_vec(v).unwrap_or_default())
 }
 
 fn read_response(s: &mut TcpStream) -> io::Result<RawResponse> {
@@ -110,10 +83,7 @@ fn read_response(s: &mut TcpStream) -> io::Result<RawResponse> {
         }
         let n = s.read(&mut chunk)?;
         if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed before a complete response head",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed before a complete response head"));
         }
         buf.extend_from_slice(&chunk[..n]);
     };
@@ -124,26 +94,16 @@ fn read_response(s: &mut TcpStream) -> io::Result<RawResponse> {
         .split(' ')
         .nth(1)
         .and_then(|x| x.parse().ok())
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("bad status line: {status_line}"),
-            )
-        })?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("bad status line: {status_line}")))?;
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
     let mut rest = buf[head_end + 4..].to_vec();
     let hdr = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
     let body = if let Some(len) = hdr("content-length").and_then(|v| v.parse::<usize>().ok()) {
         while rest.len() < len {
             let n = s.read(&mut chunk)?;
             if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "connection closed mid-body",
-                ));
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed mid-body"));
             }
             rest.extend_from_slice(&chunk[..n]);
         }
@@ -157,20 +117,13 @@ fn read_response(s: &mut TcpStream) -> io::Result<RawResponse> {
             }
             rest.extend_from_slice(&chunk[..n]);
         }
-        if hdr("transfer-encoding")
-            .map(|v| v.eq_ignore_ascii_case("chunked"))
-            .unwrap_or(false)
-        {
+        if hdr("transfer-encoding").map(|v| v.eq_ignore_ascii_case("chunked")).unwrap_or(false) {
             dechunk(&rest)?
         } else {
             rest
         }
     };
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(RawResponse { status, headers, body })
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -180,8 +133,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn dechunk(mut data: &[u8]) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
     loop {
-        let i = find(data, b"\r\n")
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad chunk"))?;
+        let i = find(data, b"\r\n").ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad chunk"))?;
         let size_str = String::from_utf8_lossy(&data[..i]);
         let size = usize::from_str_radix(size_str.split(';').next().unwrap_or("").trim(), 16)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
@@ -190,10 +142,7 @@ fn dechunk(mut data: &[u8]) -> io::Result<Vec<u8>> {
             return Ok(out);
         }
         if data.len() < size {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "truncated chunk",
-            ));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "truncated chunk"));
         }
         out.extend_from_slice(&data[..size]);
         data = data.get(size + 2..).unwrap_or_default();
@@ -206,18 +155,9 @@ mod tests {
 
     #[test]
     fn urls_and_chunks() {
-        assert_eq!(
-            split_http_url("http://127.0.0.1:5/a?b=1").unwrap(),
-            ("127.0.0.1:5".into(), "/a?b=1".into())
-        );
-        assert_eq!(
-            split_http_url("http://localhost?x").unwrap(),
-            ("localhost:80".into(), "/?x".into())
-        );
+        assert_eq!(split_http_url("http://127.0.0.1:5/a?b=1").unwrap(), ("127.0.0.1:5".into(), "/a?b=1".into()));
+        assert_eq!(split_http_url("http://localhost?x").unwrap(), ("localhost:80".into(), "/?x".into()));
         assert!(split_http_url("https://x/").is_err());
-        assert_eq!(
-            dechunk(b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap(),
-            b"abcde"
-        );
+        assert_eq!(dechunk(b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").unwrap(), b"abcde");
     }
 }

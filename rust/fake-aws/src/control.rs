@@ -18,11 +18,7 @@ fn ok(v: Value) -> Resp {
 }
 
 fn bad(msg: impl Into<String>) -> Resp {
-    http::json(
-        C,
-        400,
-        &json!({"error": "BadRequest", "message": msg.into()}),
-    )
+    http::json(C, 400, &json!({"error": "BadRequest", "message": msg.into()}))
 }
 
 fn parse<T: DeserializeOwned>(req: &Req) -> Result<T, Resp> {
@@ -35,15 +31,11 @@ fn parse_faults(req: &Req) -> Result<Vec<Fault>, Resp> {
     let v = req.json().map_err(bad)?;
     let list = match v {
         Value::Array(a) => a,
-        Value::Object(ref o) if o.contains_key("faults") => {
-            o["faults"].as_array().cloned().unwrap_or_default()
-        }
+        Value::Object(ref o) if o.contains_key("faults") => o["faults"].as_array().cloned().unwrap_or_default(),
         v @ Value::Object(_) => vec![v],
         _ => return Err(bad("expected a fault object or a list of faults")),
     };
-    list.into_iter()
-        .map(|f| serde_json::from_value(f).map_err(|e| bad(format!("invalid fault: {e}"))))
-        .collect()
+    list.into_iter().map(|f| serde_json::from_value(f).map_err(|e| bad(format!("invalid fault: {e}")))).collect()
 }
 
 /// Every secret value the fake issued, plus the configured static secrets.
@@ -73,11 +65,7 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
 
     // The only endpoint that does network I/O: not under the lock.
     if path == "/browser" && *m == Method::POST {
-        let url = match req
-            .json()
-            .ok()
-            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string))
-        {
+        let url = match req.json().ok().and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string)) {
             Some(u) => u,
             None => return bad("body must be {\"url\": \"http://...\"}"),
         };
@@ -99,19 +87,11 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
         }
 
         (&Method::GET, "/state") => ok(serde_json::to_value(&inner.state).unwrap_or_default()),
-        (&Method::POST, "/state") => match req
-            .json()
-            .map_err(bad)
-            .and_then(|p| inner.state.merge_json(&p).map_err(bad))
-        {
+        (&Method::POST, "/state") => match req.json().map_err(bad).and_then(|p| inner.state.merge_json(&p).map_err(bad)) {
             Ok(()) => ok(serde_json::to_value(&inner.state).unwrap_or_default()),
             Err(r) => r,
         },
-        (&Method::PUT, "/state") => match req
-            .json()
-            .map_err(bad)
-            .and_then(|v| FakeState::from_json(v).map_err(bad))
-        {
+        (&Method::PUT, "/state") => match req.json().map_err(bad).and_then(|v| FakeState::from_json(v).map_err(bad)) {
             Ok(s) => {
                 inner.state = s;
                 ok(serde_json::to_value(&inner.state).unwrap_or_default())
@@ -135,9 +115,7 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
             ok(json!({"total": 0}))
         }
 
-        (&Method::GET, "/faults") => {
-            ok(serde_json::to_value(&inner.faults.entries).unwrap_or_default())
-        }
+        (&Method::GET, "/faults") => ok(serde_json::to_value(&inner.faults.entries).unwrap_or_default()),
         (&Method::POST | &Method::PUT, "/faults") => match parse_faults(req) {
             Ok(list) => {
                 if *m == Method::PUT {
@@ -169,23 +147,15 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
         },
 
         (&Method::POST, "/device/approve" | "/device/deny") => {
-            let code = req.json().ok().and_then(|v| {
-                v.get("userCode")
-                    .or_else(|| v.get("user_code"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
+            let code =
+                req.json().ok().and_then(|v| v.get("userCode").or_else(|| v.get("user_code")).and_then(Value::as_str).map(str::to_string));
             match code {
                 Some(c) => {
                     let found = oidc::decide_device(inner, &c, path.ends_with("approve"));
                     if found {
                         ok(json!({"ok": true}))
                     } else {
-                        http::json(
-                            C,
-                            404,
-                            &json!({"error": "NotFound", "message": "no pending device authorization with that user code"}),
-                        )
+                        http::json(C, 404, &json!({"error": "NotFound", "message": "no pending device authorization with that user code"}))
                     }
                 }
                 None => bad("body must be {\"userCode\": \"ABCD-EFGH\"}"),
@@ -194,33 +164,19 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
 
         (&Method::GET, "/secrets") => ok(json!(secrets(inner))),
         (&Method::GET, "/requests") => {
-            let limit = req
-                .q("limit")
-                .and_then(|l| l.parse::<usize>().ok())
-                .unwrap_or(usize::MAX);
+            let limit = req.q("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(usize::MAX);
             let skip = inner.store.log.len().saturating_sub(limit);
-            ok(
-                serde_json::to_value(inner.store.log.iter().skip(skip).collect::<Vec<_>>())
-                    .unwrap_or_default(),
-            )
+            ok(serde_json::to_value(inner.store.log.iter().skip(skip).collect::<Vec<_>>()).unwrap_or_default())
         }
         (&Method::DELETE, "/requests") => {
             inner.store.log.clear();
             ok(json!([]))
         }
         (&Method::GET, "/clients") => {
-            let list: Vec<_> = inner
-                .store
-                .client_order
-                .iter()
-                .filter_map(|id| inner.store.clients.get(id))
-                .map(|c| &c.info)
-                .collect();
+            let list: Vec<_> = inner.store.client_order.iter().filter_map(|id| inner.store.clients.get(id)).map(|c| &c.info).collect();
             ok(serde_json::to_value(list).unwrap_or_default())
         }
-        (&Method::GET, "/sessions") => {
-            ok(serde_json::to_value(&inner.store.sessions).unwrap_or_default())
-        }
+        (&Method::GET, "/sessions") => ok(serde_json::to_value(&inner.store.sessions).unwrap_or_default()),
 
         (&Method::GET, "/clock") => ok(clock(inner)),
         (&Method::POST, "/clock") => {
@@ -235,11 +191,7 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
             ok(clock(inner))
         }
 
-        _ => http::json(
-            C,
-            404,
-            &json!({"error": "NotFound", "message": format!("no control endpoint {} {}", m, req.path)}),
-        ),
+        _ => http::json(C, 404, &json!({"error": "NotFound", "message": format!("no control endpoint {} {}", m, req.path)})),
     }
 }
 
@@ -254,9 +206,7 @@ pub fn browse(url: &str) -> Value {
                 hops.push(json!({"url": url, "status": r.status, "location": location}));
                 match location {
                     Some(l) if (300..400).contains(&r.status) => url = l,
-                    _ => {
-                        return json!({"ok": true, "status": r.status, "body": r.text(), "hops": hops})
-                    }
+                    _ => return json!({"ok": true, "status": r.status, "body": r.text(), "hops": hops}),
                 }
             }
             Err(e) => {

@@ -39,36 +39,19 @@ pub struct Fault {
 impl Fault {
     /// An error answer (`status` with the service's error shape and `code`).
     pub fn error(operation: &str, status: u16, code: &str) -> Fault {
-        Fault {
-            operation: operation.into(),
-            status: Some(status),
-            error_code: Some(code.into()),
-            ..Default::default()
-        }
+        Fault { operation: operation.into(), status: Some(status), error_code: Some(code.into()), ..Default::default() }
     }
     /// A delay before the normal answer.
     pub fn delay(operation: &str, ms: u64) -> Fault {
-        Fault {
-            operation: operation.into(),
-            delay_ms: ms,
-            ..Default::default()
-        }
+        Fault { operation: operation.into(), delay_ms: ms, ..Default::default() }
     }
     /// A 200 answer with this raw body.
     pub fn raw_body(operation: &str, body: &str) -> Fault {
-        Fault {
-            operation: operation.into(),
-            body: Some(body.into()),
-            ..Default::default()
-        }
+        Fault { operation: operation.into(), body: Some(body.into()), ..Default::default() }
     }
     /// The connection is closed without a response.
     pub fn drop_connection(operation: &str) -> Fault {
-        Fault {
-            operation: operation.into(),
-            drop_connection: true,
-            ..Default::default()
-        }
+        Fault { operation: operation.into(), drop_connection: true, ..Default::default() }
     }
     pub fn times(mut self, n: u64) -> Fault {
         self.times = Some(n);
@@ -150,11 +133,7 @@ pub struct Faults {
 
 impl Faults {
     pub fn add(&mut self, f: Fault) {
-        self.entries.push(FaultEntry {
-            fault: f,
-            seen: 0,
-            applied: 0,
-        });
+        self.entries.push(FaultEntry { fault: f, seen: 0, applied: 0 });
     }
 
     pub fn clear(&mut self) {
@@ -181,29 +160,15 @@ impl Faults {
             let outcome = if f.drop_connection {
                 FaultOutcome::Drop
             } else if let Some(body) = &f.body {
-                FaultOutcome::Raw {
-                    status: f.status.unwrap_or(200),
-                    body: body.clone(),
-                }
+                FaultOutcome::Raw { status: f.status.unwrap_or(200), body: body.clone() }
             } else if let Some(status) = f.status {
-                FaultOutcome::Error {
-                    status,
-                    code: f.error_code.clone(),
-                    message: f.message.clone(),
-                }
+                FaultOutcome::Error { status, code: f.error_code.clone(), message: f.message.clone() }
             } else if let Some(code) = &f.error_code {
-                FaultOutcome::Error {
-                    status: default_status(code),
-                    code: Some(code.clone()),
-                    message: f.message.clone(),
-                }
+                FaultOutcome::Error { status: default_status(code), code: Some(code.clone()), message: f.message.clone() }
             } else {
                 FaultOutcome::Continue
             };
-            return Some(AppliedFault {
-                delay: Duration::from_millis(f.delay_ms),
-                outcome,
-            });
+            return Some(AppliedFault { delay: Duration::from_millis(f.delay_ms), outcome });
         }
         None
     }
@@ -216,25 +181,16 @@ mod tests {
     #[test]
     fn times_skip_and_wildcards() {
         let mut f = Faults::default();
-        f.add(
-            Fault::error("s3:ListBuckets", 503, "SlowDown")
-                .times(2)
-                .skip(1),
-        );
+        f.add(Fault::error("s3:ListBuckets", 503, "SlowDown").times(2).skip(1));
         f.add(Fault::delay("sso:*", 5));
         assert_eq!(f.take(&["s3:ListBuckets"]), None); // skipped
-        assert!(matches!(
-            f.take(&["s3:ListBuckets"]).unwrap().outcome,
-            FaultOutcome::Error { status: 503, .. }
-        ));
+        assert!(matches!(f.take(&["s3:ListBuckets"]).unwrap().outcome, FaultOutcome::Error { status: 503, .. }));
         assert!(f.take(&["s3:ListBuckets"]).is_some());
         assert_eq!(f.take(&["s3:ListBuckets"]), None); // exhausted
         let d = f.take(&["sso:GetRoleCredentials"]).unwrap();
         assert_eq!(d.outcome, FaultOutcome::Continue);
         assert_eq!(d.delay, Duration::from_millis(5));
-        assert!(Fault::error("oidc:CreateToken:refresh_token", 500, "x")
-            .matches(&["oidc:CreateToken", "oidc:CreateToken:refresh_token"]));
-        assert!(!Fault::error("oidc:CreateToken:device_code", 500, "x")
-            .matches(&["oidc:CreateToken", "oidc:CreateToken:refresh_token"]));
+        assert!(Fault::error("oidc:CreateToken:refresh_token", 500, "x").matches(&["oidc:CreateToken", "oidc:CreateToken:refresh_token"]));
+        assert!(!Fault::error("oidc:CreateToken:device_code", 500, "x").matches(&["oidc:CreateToken", "oidc:CreateToken:refresh_token"]));
     }
 }

@@ -21,29 +21,13 @@ pub struct Req {
 }
 
 impl Req {
-    pub fn new(
-        method: Method,
-        path: &str,
-        raw_query: &str,
-        headers: HeaderMap,
-        body: Bytes,
-    ) -> Req {
-        Req {
-            method,
-            path: path.to_string(),
-            raw_query: raw_query.to_string(),
-            query: util::parse_query(raw_query),
-            headers,
-            body,
-        }
+    pub fn new(method: Method, path: &str, raw_query: &str, headers: HeaderMap, body: Bytes) -> Req {
+        Req { method, path: path.to_string(), raw_query: raw_query.to_string(), query: util::parse_query(raw_query), headers, body }
     }
 
     /// First value of query parameter `k`.
     pub fn q(&self, k: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(kk, _)| kk == k)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(kk, _)| kk == k).map(|(_, v)| v.as_str())
     }
 
     pub fn header(&self, k: &str) -> Option<&str> {
@@ -121,14 +105,7 @@ impl Service {
 
 pub fn request_id() -> String {
     let h = util::random_hex(16);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 fn status_code(status: u16) -> StatusCode {
@@ -140,21 +117,12 @@ pub fn raw(service: Service, status: u16, body: impl Into<Bytes>) -> Resp {
     let mut r = Response::new(Full::new(body.into()));
     *r.status_mut() = status_code(status);
     let h = r.headers_mut();
-    h.insert(
-        "content-type",
-        HeaderValue::from_static(service.content_type()),
-    );
+    h.insert("content-type", HeaderValue::from_static(service.content_type()));
     let rid = request_id();
     match service {
         Service::S3 => {
-            h.insert(
-                "x-amz-request-id",
-                HeaderValue::from_str(&util::random_upper(16)).unwrap(),
-            );
-            h.insert(
-                "x-amz-id-2",
-                HeaderValue::from_str(&util::b64url(&util::random_bytes(48))).unwrap(),
-            );
+            h.insert("x-amz-request-id", HeaderValue::from_str(&util::random_upper(16)).unwrap());
+            h.insert("x-amz-id-2", HeaderValue::from_str(&util::b64url(&util::random_bytes(48))).unwrap());
         }
         Service::Control => {}
         _ => {
@@ -218,15 +186,8 @@ pub fn error(service: Service, status: u16, code: &str, message: &str) -> Resp {
             raw(service, status, body)
         }
         Service::StsJson => {
-            let mut r = json(
-                service,
-                status,
-                &json!({"__type": format!("com.amazonaws.sts#{code}"), "message": message}),
-            );
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{code};{}",
-                if status >= 500 { "Receiver" } else { "Sender" }
-            )) {
+            let mut r = json(service, status, &json!({"__type": format!("com.amazonaws.sts#{code}"), "message": message}));
+            if let Ok(v) = HeaderValue::from_str(&format!("{code};{}", if status >= 500 { "Receiver" } else { "Sender" })) {
                 r.headers_mut().insert("x-amzn-query-error", v);
             }
             r
@@ -239,11 +200,7 @@ pub fn error(service: Service, status: u16, code: &str, message: &str) -> Resp {
             r
         }
         Service::Oidc => {
-            let mut r = json(
-                service,
-                status,
-                &json!({"error": oauth_error(code), "error_description": message}),
-            );
+            let mut r = json(service, status, &json!({"error": oauth_error(code), "error_description": message}));
             if let Ok(v) = HeaderValue::from_str(code) {
                 r.headers_mut().insert("x-amzn-errortype", v);
             }
@@ -260,17 +217,13 @@ pub fn redirect(location: &str) -> Resp {
     if let Ok(v) = HeaderValue::from_str(location) {
         r.headers_mut().insert("location", v);
     }
-    r.headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r.headers_mut().insert("cache-control", HeaderValue::from_static("no-store"));
     r
 }
 
 pub fn html(status: u16, body: &str) -> Resp {
     let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
     *r.status_mut() = status_code(status);
-    r.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    r.headers_mut().insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
     r
 }

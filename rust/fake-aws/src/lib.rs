@@ -120,9 +120,8 @@ pub mod util;
 pub use faults::Fault;
 pub use oidc::{IssueTokenRequest, IssuedToken};
 pub use state::{
-    AccountSpec, AuthorizeOutcome, AuthorizeSpec, BucketSpec, DeviceFlowSpec, DeviceOutcome,
-    FakeState, GenerateBuckets, OwnerSpec, RefreshTokenMode, StaticKey, DEFAULT_STATIC_KEY_ID,
-    DEFAULT_STATIC_SECRET,
+    AccountSpec, AuthorizeOutcome, AuthorizeSpec, BucketSpec, DeviceFlowSpec, DeviceOutcome, FakeState, GenerateBuckets, OwnerSpec,
+    RefreshTokenMode, StaticKey, DEFAULT_STATIC_KEY_ID, DEFAULT_STATIC_SECRET,
 };
 pub use store::{ClientInfo, RequestLogEntry, Session, SessionSelector};
 
@@ -160,28 +159,17 @@ impl FakeAws {
         let shared = Shared::new(state);
         let (tx, rx) = oneshot::channel();
         let server_shared = shared.clone();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("fake-aws-worker")
-            .enable_all()
-            .build()?;
-        let thread = std::thread::Builder::new()
-            .name("fake-aws".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => server::serve(l, server_shared, rx).await,
-                        Err(e) => eprintln!("fake-aws: cannot register listener: {e}"),
-                    }
-                });
-                runtime.shutdown_timeout(Duration::from_millis(200));
-            })?;
-        Ok(FakeAws {
-            addr,
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("fake-aws-worker").enable_all().build()?;
+        let thread = std::thread::Builder::new().name("fake-aws".into()).spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => server::serve(l, server_shared, rx).await,
+                    Err(e) => eprintln!("fake-aws: cannot register listener: {e}"),
+                }
+            });
+            runtime.shutdown_timeout(Duration::from_millis(200));
+        })?;
+        Ok(FakeAws { addr, shared, shutdown: Some(tx), thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:PORT`
@@ -293,14 +281,7 @@ impl FakeAws {
     }
 
     pub fn clients(&self) -> Vec<ClientInfo> {
-        self.with_inner(|i| {
-            i.store
-                .client_order
-                .iter()
-                .filter_map(|id| i.store.clients.get(id))
-                .map(|c| c.info.clone())
-                .collect()
-        })
+        self.with_inner(|i| i.store.client_order.iter().filter_map(|id| i.store.clients.get(id)).map(|c| c.info.clone()).collect())
     }
 
     pub fn sessions(&self) -> Vec<Session> {

@@ -24,18 +24,9 @@ fn main() {
             Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
             _ => (a.clone(), None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .unwrap_or_else(|| fail(&format!("{name} needs a value")))
-        };
+        let mut value = || inline.clone().or_else(|| args.next()).unwrap_or_else(|| fail(&format!("{name} needs a value")));
         match name.as_str() {
-            "--port" => {
-                port = value()
-                    .parse()
-                    .unwrap_or_else(|_| fail("--port must be a number 0-65535"))
-            }
+            "--port" => port = value().parse().unwrap_or_else(|_| fail("--port must be a number 0-65535")),
             "--state" => state_file = Some(value()),
             "--exit-on-stdin-eof" => exit_on_eof = true,
             "-h" | "--help" => {
@@ -49,19 +40,15 @@ fn main() {
     let state = match &state_file {
         None => FakeState::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .unwrap_or_else(|e| fail(&format!("cannot read {path}: {e}")));
-            let json: serde_json::Value =
-                serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("cannot read {path}: {e}")));
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
             let mut s = FakeState::default();
-            s.merge_json(&json)
-                .unwrap_or_else(|e| fail(&format!("{path}: {e}")));
+            s.merge_json(&json).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
             s
         }
     };
 
-    let fake = FakeAws::bind(port, state)
-        .unwrap_or_else(|e| fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")));
+    let fake = FakeAws::bind(port, state).unwrap_or_else(|e| fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")));
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "FAKE_AWS_ENDPOINT={}", fake.endpoint());

@@ -27,11 +27,7 @@ pub fn grant_short(grant: &str) -> &str {
 }
 
 fn err(code: &str, msg: &str) -> Resp {
-    let status = if code == "InvalidClientException" {
-        401
-    } else {
-        400
-    };
+    let status = if code == "InvalidClientException" { 401 } else { 400 };
     http::error(O, status, code, msg)
 }
 
@@ -40,33 +36,18 @@ fn str_field<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
 }
 
 fn list_field(v: &Value, k: &str) -> Vec<String> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    v.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 /// The registered, unexpired client with this id and secret, or the 401 answer.
 fn client<'a>(inner: &'a Inner, body: &Value) -> Result<&'a Client, Resp> {
-    let id = str_field(body, "clientId")
-        .ok_or_else(|| err("InvalidRequestException", "clientId is required"))?;
-    let c = inner
-        .store
-        .clients
-        .get(id)
-        .ok_or_else(|| err("InvalidClientException", "Invalid client"))?;
+    let id = str_field(body, "clientId").ok_or_else(|| err("InvalidRequestException", "clientId is required"))?;
+    let c = inner.store.clients.get(id).ok_or_else(|| err("InvalidClientException", "Invalid client"))?;
     if str_field(body, "clientSecret") != Some(c.client_secret.as_str()) {
         return Err(err("InvalidClientException", "Invalid client secret"));
     }
     if c.info.expires_at <= inner.store.now() {
-        return Err(err(
-            "InvalidClientException",
-            "Client registration has expired",
-        ));
+        return Err(err("InvalidClientException", "Client registration has expired"));
     }
     Ok(c)
 }
@@ -90,26 +71,14 @@ fn split_url(u: &str) -> Option<(String, String, Option<u16>, String)> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let (host, port) = if let Some(h) = authority.strip_prefix('[') {
         let (h, p) = h.split_once(']')?;
-        (
-            format!("[{h}]"),
-            p.strip_prefix(':').and_then(|p| p.parse().ok()),
-        )
+        (format!("[{h}]"), p.strip_prefix(':').and_then(|p| p.parse().ok()))
     } else {
         match authority.rsplit_once(':') {
             Some((h, p)) => (h.to_string(), Some(p.parse().ok()?)),
             None => (authority.to_string(), None),
         }
     };
-    Some((
-        scheme.to_ascii_lowercase(),
-        host.to_ascii_lowercase(),
-        port,
-        if path.is_empty() {
-            "/".into()
-        } else {
-            path.into()
-        },
-    ))
+    Some((scheme.to_ascii_lowercase(), host.to_ascii_lowercase(), port, if path.is_empty() { "/".into() } else { path.into() }))
 }
 
 fn is_loopback(u: &str) -> bool {
@@ -122,9 +91,7 @@ fn redirect_allowed(c: &Client, uri: &str) -> bool {
         r == uri
             || (is_loopback(r)
                 && match (split_url(r), split_url(uri)) {
-                    (Some((s1, h1, _, p1)), Some((s2, h2, _, p2))) => {
-                        s1 == s2 && h1 == h2 && p1 == p2
-                    }
+                    (Some((s1, h1, _, p1)), Some((s2, h2, _, p2))) => s1 == s2 && h1 == h2 && p1 == p2,
                     _ => false,
                 })
     })
@@ -143,37 +110,19 @@ pub fn register_client(inner: &mut Inner, req: &Req) -> Resp {
     };
     let client_type = str_field(&body, "clientType").unwrap_or_default();
     if client_type != "public" {
-        return err(
-            "InvalidClientMetadataException",
-            "clientType must be public",
-        );
+        return err("InvalidClientMetadataException", "clientType must be public");
     }
     let grant_types = list_field(&body, "grantTypes");
-    if let Some(g) = grant_types.iter().find(|g| {
-        ![
-            GRANT_AUTHORIZATION_CODE,
-            GRANT_REFRESH_TOKEN,
-            GRANT_DEVICE_CODE,
-        ]
-        .contains(&g.as_str())
-    }) {
-        return err(
-            "UnsupportedGrantTypeException",
-            &format!("Unsupported grant type: {g}"),
-        );
+    if let Some(g) = grant_types.iter().find(|g| ![GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN, GRANT_DEVICE_CODE].contains(&g.as_str()))
+    {
+        return err("UnsupportedGrantTypeException", &format!("Unsupported grant type: {g}"));
     }
     let redirect_uris = list_field(&body, "redirectUris");
     if grant_types.iter().any(|g| g == GRANT_AUTHORIZATION_CODE) && redirect_uris.is_empty() {
-        return err(
-            "InvalidRequestException",
-            "redirectUris are required for the authorization_code grant",
-        );
+        return err("InvalidRequestException", "redirectUris are required for the authorization_code grant");
     }
     if redirect_uris.iter().any(|u| !is_loopback(u)) {
-        return err(
-            "InvalidRedirectUriException",
-            "Redirect URIs must be http loopback URIs",
-        );
+        return err("InvalidRedirectUriException", "Redirect URIs must be http loopback URIs");
     }
     let now = inner.store.now();
     let expires_at = now + inner.state.client_secret_ttl_secs;
@@ -189,25 +138,14 @@ pub fn register_client(inner: &mut Inner, req: &Req) -> Resp {
         expires_at,
     };
     let (id, secret) = add_client(inner, info);
-    http::json(
-        O,
-        200,
-        &json!({"clientId": id, "clientSecret": secret, "clientIdIssuedAt": now, "clientSecretExpiresAt": expires_at}),
-    )
+    http::json(O, 200, &json!({"clientId": id, "clientSecret": secret, "clientIdIssuedAt": now, "clientSecretExpiresAt": expires_at}))
 }
 
 fn add_client(inner: &mut Inner, info: ClientInfo) -> (String, String) {
     let secret = inner.store.secret("fake-client-secret-");
     let id = info.client_id.clone();
     inner.store.client_order.push(id.clone());
-    inner.store.clients.insert(
-        id.clone(),
-        Client {
-            client_id: id.clone(),
-            client_secret: secret.clone(),
-            info,
-        },
-    );
+    inner.store.clients.insert(id.clone(), Client { client_id: id.clone(), client_secret: secret.clone(), info });
     (id, secret)
 }
 
@@ -221,10 +159,7 @@ pub fn start_device_authorization(inner: &mut Inner, req: &Req) -> Resp {
     };
     let client_id = match client(inner, &body) {
         Ok(c) if !allows(c, GRANT_DEVICE_CODE) => {
-            return err(
-                "UnauthorizedClientException",
-                "Client is not authorized for the device code grant",
-            )
+            return err("UnauthorizedClientException", "Client is not authorized for the device code grant")
         }
         Ok(c) => c.client_id.clone(),
         Err(r) => return r,
@@ -232,13 +167,7 @@ pub fn start_device_authorization(inner: &mut Inner, req: &Req) -> Resp {
     let Some(start_url) = str_field(&body, "startUrl") else {
         return err("InvalidRequestException", "startUrl is required");
     };
-    if !inner.state.allowed_start_urls.is_empty()
-        && !inner
-            .state
-            .allowed_start_urls
-            .iter()
-            .any(|u| u == start_url)
-    {
+    if !inner.state.allowed_start_urls.is_empty() && !inner.state.allowed_start_urls.iter().any(|u| u == start_url) {
         return err("InvalidRequestException", "Invalid start URL");
     }
     let spec = inner.state.device_flow.clone();
@@ -291,16 +220,16 @@ pub fn device_page(inner: &mut Inner, req: &Req) -> Resp {
     let code = req.q("user_code").unwrap_or_default().to_string();
     let approve = req.q("action") != Some("deny");
     if code.is_empty() {
-        return http::html(200, "<html><body><h1>Fake AWS device verification</h1><p>Add ?user_code=XXXX-XXXX to approve.</p></body></html>");
+        return http::html(
+            200,
+            "<html><body><h1>Fake AWS device verification</h1><p>Add ?user_code=XXXX-XXXX to approve.</p></body></html>",
+        );
     }
     if decide_device(inner, &code, approve) {
         let what = if approve { "approved" } else { "denied" };
         http::html(200, &format!("<html><body><h1>Request {what}</h1><p>You can close this window.</p></body></html>"))
     } else {
-        http::html(
-            404,
-            "<html><body><h1>Unknown or used code</h1></body></html>",
-        )
+        http::html(404, "<html><body><h1>Unknown or used code</h1></body></html>")
     }
 }
 
@@ -318,17 +247,14 @@ fn login(
     expires_in: i64,
     with_refresh: bool,
 ) -> (u64, String, Option<String>) {
-    let session = inner
-        .store
-        .new_session(start_url, None, None, scopes, client_id, via);
+    let session = inner.store.new_session(start_url, None, None, scopes, client_id, via);
     let at = inner.store.issue_access_token(session, expires_in);
     let rt = with_refresh.then(|| inner.store.issue_refresh_token(session, client_id));
     (session, at, rt)
 }
 
 fn token_response(access_token: &str, expires_in: i64, refresh_token: Option<&str>) -> Resp {
-    let mut body =
-        json!({"accessToken": access_token, "tokenType": "Bearer", "expiresIn": expires_in});
+    let mut body = json!({"accessToken": access_token, "tokenType": "Bearer", "expiresIn": expires_in});
     if let Some(rt) = refresh_token {
         body["refreshToken"] = json!(rt);
     }
@@ -337,17 +263,12 @@ fn token_response(access_token: &str, expires_in: i64, refresh_token: Option<&st
 
 /// The grant type in a CreateToken body (for routing counters and faults before handling).
 pub fn grant_of(req: &Req) -> Option<String> {
-    req.json()
-        .ok()
-        .and_then(|b| str_field(&b, "grantType").map(str::to_string))
+    req.json().ok().and_then(|b| str_field(&b, "grantType").map(str::to_string))
 }
 
 pub fn create_token(inner: &mut Inner, req: &Req) -> Resp {
     if req.q("aws_iam").is_some() {
-        return err(
-            "InvalidRequestException",
-            "CreateTokenWithIAM is not supported by the fake",
-        );
+        return err("InvalidRequestException", "CreateTokenWithIAM is not supported by the fake");
     }
     let body = match req.json() {
         Ok(b) => b,
@@ -358,29 +279,13 @@ pub fn create_token(inner: &mut Inner, req: &Req) -> Resp {
     };
     let (client_id, client_scopes, issuer) = match client(inner, &body) {
         Ok(c) => {
-            if ![
-                GRANT_DEVICE_CODE,
-                GRANT_REFRESH_TOKEN,
-                GRANT_AUTHORIZATION_CODE,
-            ]
-            .contains(&grant.as_str())
-            {
-                return err(
-                    "UnsupportedGrantTypeException",
-                    &format!("Unsupported grant type: {grant}"),
-                );
+            if ![GRANT_DEVICE_CODE, GRANT_REFRESH_TOKEN, GRANT_AUTHORIZATION_CODE].contains(&grant.as_str()) {
+                return err("UnsupportedGrantTypeException", &format!("Unsupported grant type: {grant}"));
             }
             if !allows(c, &grant) {
-                return err(
-                    "UnauthorizedClientException",
-                    &format!("Client is not authorized for grant type {grant}"),
-                );
+                return err("UnauthorizedClientException", &format!("Client is not authorized for grant type {grant}"));
             }
-            (
-                c.client_id.clone(),
-                c.info.scopes.clone(),
-                c.info.issuer_url.clone(),
-            )
+            (c.client_id.clone(), c.info.scopes.clone(), c.info.issuer_url.clone())
         }
         Err(r) => return r,
     };
@@ -391,12 +296,7 @@ pub fn create_token(inner: &mut Inner, req: &Req) -> Resp {
     }
 }
 
-fn device_code_grant(
-    inner: &mut Inner,
-    body: &Value,
-    client_id: &str,
-    scopes: Vec<String>,
-) -> Resp {
+fn device_code_grant(inner: &mut Inner, body: &Value, client_id: &str, scopes: Vec<String>) -> Resp {
     let Some(code) = str_field(body, "deviceCode") else {
         return err("InvalidRequestException", "deviceCode is required");
     };
@@ -415,31 +315,17 @@ fn device_code_grant(
     // Decide this poll: Ok(()) = approved, Err(answer) = keep polling / stop.
     let verdict: Result<(), Resp> = match d.decision {
         Some(true) => Ok(()),
-        Some(false) => Err(err(
-            "AccessDeniedException",
-            "The user denied the authorization request",
-        )),
-        None if spec.slow_down_on_poll == Some(d.polls) => {
-            Err(err("SlowDownException", "Client is polling too quickly"))
-        }
+        Some(false) => Err(err("AccessDeniedException", "The user denied the authorization request")),
+        None if spec.slow_down_on_poll == Some(d.polls) => Err(err("SlowDownException", "Client is polling too quickly")),
         None if d.pending_served < spec.pending_polls => {
             d.pending_served += 1;
-            Err(err(
-                "AuthorizationPendingException",
-                "Authorization is still pending",
-            ))
+            Err(err("AuthorizationPendingException", "Authorization is still pending"))
         }
         None => match spec.outcome {
             DeviceOutcome::Approve => Ok(()),
-            DeviceOutcome::Deny => Err(err(
-                "AccessDeniedException",
-                "The user denied the authorization request",
-            )),
+            DeviceOutcome::Deny => Err(err("AccessDeniedException", "The user denied the authorization request")),
             DeviceOutcome::Expire => Err(err("ExpiredTokenException", "Device code has expired")),
-            DeviceOutcome::Manual => Err(err(
-                "AuthorizationPendingException",
-                "Authorization is still pending",
-            )),
+            DeviceOutcome::Manual => Err(err("AuthorizationPendingException", "Authorization is still pending")),
         },
     };
     if let Err(answer) = verdict {
@@ -449,15 +335,7 @@ fn device_code_grant(
     let start_url = d.start_url.clone();
     let expires_in = inner.state.login_expires_in;
     let with_refresh = !scopes.is_empty();
-    let (_, at, rt) = login(
-        inner,
-        &start_url,
-        scopes,
-        client_id,
-        "device_code",
-        expires_in,
-        with_refresh,
-    );
+    let (_, at, rt) = login(inner, &start_url, scopes, client_id, "device_code", expires_in, with_refresh);
     token_response(&at, expires_in, rt.as_deref())
 }
 
@@ -468,11 +346,7 @@ fn refresh_grant(inner: &mut Inner, body: &Value, client_id: &str) -> Resp {
     let Some(r) = inner.store.refresh_tokens.get(&rt).cloned() else {
         return err("InvalidGrantException", "Invalid refresh token provided");
     };
-    let revoked = inner
-        .store
-        .session(r.session)
-        .map(|s| s.revoked)
-        .unwrap_or(true);
+    let revoked = inner.store.session(r.session).map(|s| s.revoked).unwrap_or(true);
     if !r.valid || revoked || r.client_id != client_id {
         return err("InvalidGrantException", "Invalid refresh token provided");
     }
@@ -496,27 +370,16 @@ fn refresh_grant(inner: &mut Inner, body: &Value, client_id: &str) -> Resp {
     token_response(&at, expires_in, new_rt.as_deref())
 }
 
-fn authorization_code_grant(
-    inner: &mut Inner,
-    body: &Value,
-    client_id: &str,
-    issuer: Option<String>,
-) -> Resp {
+fn authorization_code_grant(inner: &mut Inner, body: &Value, client_id: &str, issuer: Option<String>) -> Resp {
     let Some(code) = str_field(body, "code") else {
         return err("InvalidRequestException", "code is required");
     };
     let now = inner.store.now();
     let Some(a) = inner.store.auth_codes.get_mut(code) else {
-        return err(
-            "InvalidGrantException",
-            "Invalid authorization code provided",
-        );
+        return err("InvalidGrantException", "Invalid authorization code provided");
     };
     if a.used || a.client_id != client_id {
-        return err(
-            "InvalidGrantException",
-            "Invalid authorization code provided",
-        );
+        return err("InvalidGrantException", "Invalid authorization code provided");
     }
     // Single use: a code presented once is spent, whatever the outcome.
     a.used = true;
@@ -524,36 +387,17 @@ fn authorization_code_grant(
         return err("InvalidGrantException", "Authorization code has expired");
     }
     if str_field(body, "redirectUri") != Some(a.redirect_uri.as_str()) {
-        return err(
-            "InvalidGrantException",
-            "Redirect URI does not match the authorization request",
-        );
+        return err("InvalidGrantException", "Redirect URI does not match the authorization request");
     }
     let verifier = str_field(body, "codeVerifier").unwrap_or_default();
     if util::b64url(&util::sha256(verifier.as_bytes())) != a.code_challenge {
-        return err(
-            "InvalidGrantException",
-            "Code verifier does not match the code challenge",
-        );
+        return err("InvalidGrantException", "Code verifier does not match the code challenge");
     }
     let scopes = a.scopes.clone();
     let expires_in = inner.state.login_expires_in;
-    let with_refresh = !scopes.is_empty()
-        && inner
-            .store
-            .clients
-            .get(client_id)
-            .map(|c| allows(c, GRANT_REFRESH_TOKEN))
-            .unwrap_or(false);
-    let (_, at, rt) = login(
-        inner,
-        issuer.as_deref().unwrap_or_default(),
-        scopes,
-        client_id,
-        "authorization_code",
-        expires_in,
-        with_refresh,
-    );
+    let with_refresh = !scopes.is_empty() && inner.store.clients.get(client_id).map(|c| allows(c, GRANT_REFRESH_TOKEN)).unwrap_or(false);
+    let (_, at, rt) =
+        login(inner, issuer.as_deref().unwrap_or_default(), scopes, client_id, "authorization_code", expires_in, with_refresh);
     token_response(&at, expires_in, rt.as_deref())
 }
 
@@ -568,18 +412,7 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
 /// `GET /authorize?...`: plays the user. Returns the answer and, when `follow_redirect` is on,
 /// the URL the fake should GET itself (the redirect target).
 pub fn authorize(inner: &mut Inner, req: &Req) -> (Resp, Option<String>) {
-    let bad = |msg: &str| {
-        (
-            http::html(
-                400,
-                &format!(
-                    "<html><body><h1>Error</h1><p>{}</p></body></html>",
-                    util::xml_escape(msg)
-                ),
-            ),
-            None,
-        )
-    };
+    let bad = |msg: &str| (http::html(400, &format!("<html><body><h1>Error</h1><p>{}</p></body></html>", util::xml_escape(msg))), None);
     let client_id = req.q("client_id").unwrap_or_default();
     let Some(c) = inner.store.clients.get(client_id) else {
         return bad("invalid_client: unknown client_id");
@@ -592,10 +425,7 @@ pub fn authorize(inner: &mut Inner, req: &Req) -> (Resp, Option<String>) {
         return bad("invalid_request: redirect_uri does not match the registration");
     }
     let spec = inner.state.authorize.clone();
-    let state = spec
-        .override_state
-        .clone()
-        .or_else(|| req.q("state").map(str::to_string));
+    let state = spec.override_state.clone().or_else(|| req.q("state").map(str::to_string));
     let redirect_error = |code: &str, desc: &str| {
         let mut q = vec![("error", code), ("error_description", desc)];
         if let Some(s) = &state {
@@ -608,17 +438,11 @@ pub fn authorize(inner: &mut Inner, req: &Req) -> (Resp, Option<String>) {
         return redirect_error("unsupported_response_type", "response_type must be code");
     }
     if !allows(c, GRANT_AUTHORIZATION_CODE) {
-        return redirect_error(
-            "unauthorized_client",
-            "client is not registered for authorization_code",
-        );
+        return redirect_error("unauthorized_client", "client is not registered for authorization_code");
     }
     let challenge = req.q("code_challenge").unwrap_or_default().to_string();
     if challenge.is_empty() || req.q("code_challenge_method") != Some("S256") {
-        return redirect_error(
-            "invalid_request",
-            "PKCE with code_challenge_method=S256 is required",
-        );
+        return redirect_error("invalid_request", "PKCE with code_challenge_method=S256 is required");
     }
     match spec.outcome {
         AuthorizeOutcome::Ignore => {
@@ -627,14 +451,8 @@ pub fn authorize(inner: &mut Inner, req: &Req) -> (Resp, Option<String>) {
         AuthorizeOutcome::Deny => return redirect_error("access_denied", "The user denied the request"),
         AuthorizeOutcome::Approve => {}
     }
-    let mut scopes: Vec<String> = req
-        .q("scopes")
-        .or(req.q("scope"))
-        .unwrap_or_default()
-        .split([' ', ','])
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut scopes: Vec<String> =
+        req.q("scopes").or(req.q("scope")).unwrap_or_default().split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect();
     if scopes.is_empty() {
         scopes = c.info.scopes.clone();
     }
@@ -643,14 +461,7 @@ pub fn authorize(inner: &mut Inner, req: &Req) -> (Resp, Option<String>) {
     let expires_at = inner.store.now() + inner.state.auth_code_ttl_secs;
     inner.store.auth_codes.insert(
         code.clone(),
-        AuthCode {
-            client_id,
-            redirect_uri: redirect_uri.clone(),
-            code_challenge: challenge,
-            scopes,
-            expires_at,
-            used: false,
-        },
+        AuthCode { client_id, redirect_uri: redirect_uri.clone(), code_challenge: challenge, scopes, expires_at, used: false },
     );
     let mut q = vec![("code", code.as_str())];
     if let Some(s) = &state {
@@ -719,15 +530,10 @@ pub struct IssuedToken {
 
 pub fn issue_sso_token(inner: &mut Inner, r: &IssueTokenRequest) -> IssuedToken {
     let now = inner.store.now();
-    let reg_expires = now
-        + r.registration_expires_in
-            .unwrap_or(inner.state.client_secret_ttl_secs);
+    let reg_expires = now + r.registration_expires_in.unwrap_or(inner.state.client_secret_ttl_secs);
     let info = ClientInfo {
         client_id: format!("fake-client-id-{}", util::random_hex(12)),
-        client_name: format!(
-            "fake-issued-{}",
-            r.session_name.clone().unwrap_or_else(|| "legacy".into())
-        ),
+        client_name: format!("fake-issued-{}", r.session_name.clone().unwrap_or_else(|| "legacy".into())),
         client_type: "public".into(),
         scopes: r.scopes.clone(),
         grant_types: vec![],
@@ -738,18 +544,10 @@ pub fn issue_sso_token(inner: &mut Inner, r: &IssueTokenRequest) -> IssuedToken 
     };
     let (client_id, client_secret) = add_client(inner, info);
     let expires_in = r.expires_in.unwrap_or(inner.state.login_expires_in);
-    let session = inner.store.new_session(
-        &r.start_url,
-        Some(r.region.clone()),
-        r.session_name.clone(),
-        r.scopes.clone(),
-        &client_id,
-        "control",
-    );
+    let session =
+        inner.store.new_session(&r.start_url, Some(r.region.clone()), r.session_name.clone(), r.scopes.clone(), &client_id, "control");
     let access_token = inner.store.issue_access_token(session, expires_in);
-    let refresh_token = r
-        .with_refresh
-        .then(|| inner.store.issue_refresh_token(session, &client_id));
+    let refresh_token = r.with_refresh.then(|| inner.store.issue_refresh_token(session, &client_id));
     IssuedToken {
         start_url: r.start_url.clone(),
         region: r.region.clone(),
@@ -770,17 +568,9 @@ mod tests {
     fn urls() {
         assert_eq!(
             split_url("http://127.0.0.1:4321/oauth/callback?x=1"),
-            Some((
-                "http".into(),
-                "127.0.0.1".into(),
-                Some(4321),
-                "/oauth/callback".into()
-            ))
+            Some(("http".into(), "127.0.0.1".into(), Some(4321), "/oauth/callback".into()))
         );
-        assert_eq!(
-            split_url("http://[::1]/cb"),
-            Some(("http".into(), "[::1]".into(), None, "/cb".into()))
-        );
+        assert_eq!(split_url("http://[::1]/cb"), Some(("http".into(), "[::1]".into(), None, "/cb".into())));
         assert!(is_loopback("http://localhost:1/x"));
         assert!(!is_loopback("https://127.0.0.1/x"));
         assert!(!is_loopback("http://evil.example/x"));

@@ -15,14 +15,7 @@ pub fn list_buckets(inner: &mut Inner, req: &Req) -> Resp {
         None => None,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=MAX_BUCKETS_LIMIT).contains(&n) => Some(n),
-            _ => {
-                return http::error(
-                    Service::S3,
-                    400,
-                    "InvalidArgument",
-                    "Argument max-buckets must be an integer between 1 and 10000.",
-                )
-            }
+            _ => return http::error(Service::S3, 400, "InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000."),
         },
     };
     let prefix = req.q("prefix").filter(|p| !p.is_empty());
@@ -31,14 +24,7 @@ pub fn list_buckets(inner: &mut Inner, req: &Req) -> Resp {
         None => None,
         Some(t) => match util::parse_page_token("s3-ct", t) {
             Some(name) => Some(name),
-            None => {
-                return http::error(
-                    Service::S3,
-                    400,
-                    "InvalidArgument",
-                    "The continuation token provided is incorrect",
-                )
-            }
+            None => return http::error(Service::S3, 400, "InvalidArgument", "The continuation token provided is incorrect"),
         },
     };
 
@@ -91,10 +77,7 @@ pub fn list_buckets(inner: &mut Inner, req: &Req) -> Resp {
     xml.push_str("</Buckets>");
     if more {
         if let Some(last) = page.last() {
-            xml.push_str(&format!(
-                "<ContinuationToken>{}</ContinuationToken>",
-                util::page_token("s3-ct", &last.name)
-            ));
+            xml.push_str(&format!("<ContinuationToken>{}</ContinuationToken>", util::page_token("s3-ct", &last.name)));
         }
     }
     if let Some(p) = prefix {

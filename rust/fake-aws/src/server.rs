@@ -27,11 +27,7 @@ impl std::fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 /// Serves until `shutdown` fires (or its sender is dropped).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    shared: Shared,
-    mut shutdown: oneshot::Receiver<()>,
-) {
+pub async fn serve(listener: tokio::net::TcpListener, shared: Shared, mut shutdown: oneshot::Receiver<()>) {
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
@@ -92,20 +88,14 @@ impl Op {
     pub fn service(self, req: &Req) -> Service {
         match self {
             Op::ListBuckets => Service::S3,
-            Op::GetCallerIdentity { json: false }
-            | Op::AssumeRole { json: false }
-            | Op::AssumeRoleWithWebIdentity { json: false } => Service::Sts,
-            Op::GetCallerIdentity { json: true }
-            | Op::AssumeRole { json: true }
-            | Op::AssumeRoleWithWebIdentity { json: true } => Service::StsJson,
-            Op::GetRoleCredentials | Op::ListAccounts | Op::ListAccountRoles | Op::Logout => {
-                Service::Portal
+            Op::GetCallerIdentity { json: false } | Op::AssumeRole { json: false } | Op::AssumeRoleWithWebIdentity { json: false } => {
+                Service::Sts
             }
-            Op::RegisterClient
-            | Op::StartDeviceAuthorization
-            | Op::CreateToken
-            | Op::Authorize
-            | Op::DevicePage => Service::Oidc,
+            Op::GetCallerIdentity { json: true } | Op::AssumeRole { json: true } | Op::AssumeRoleWithWebIdentity { json: true } => {
+                Service::StsJson
+            }
+            Op::GetRoleCredentials | Op::ListAccounts | Op::ListAccountRoles | Op::Logout => Service::Portal,
+            Op::RegisterClient | Op::StartDeviceAuthorization | Op::CreateToken | Op::Authorize | Op::DevicePage => Service::Oidc,
             Op::Unknown => {
                 if req.header("x-amz-content-sha256").is_some() {
                     Service::S3
@@ -121,10 +111,7 @@ impl Op {
 
 pub fn route(req: &Req) -> Op {
     match (&req.method, req.path.as_str()) {
-        (&Method::GET, "/")
-            if req.q("x-id").map(|x| x == "ListBuckets").unwrap_or(true)
-                && req.header("x-amz-target").is_none() =>
-        {
+        (&Method::GET, "/") if req.q("x-id").map(|x| x == "ListBuckets").unwrap_or(true) && req.header("x-amz-target").is_none() => {
             Op::ListBuckets
         }
         (&Method::POST, "/") => match sts::action(req) {
@@ -167,16 +154,8 @@ fn redacted_query(req: &Req) -> String {
     req.query
         .iter()
         .map(|(k, v)| {
-            let v = if REDACTED_PARAMS.contains(&k.to_ascii_lowercase().as_str()) {
-                "REDACTED"
-            } else {
-                v.as_str()
-            };
-            format!(
-                "{}={}",
-                util::uri_encode(k, false),
-                util::uri_encode(v, false)
-            )
+            let v = if REDACTED_PARAMS.contains(&k.to_ascii_lowercase().as_str()) { "REDACTED" } else { v.as_str() };
+            format!("{}={}", util::uri_encode(k, false), util::uri_encode(v, false))
         })
         .collect::<Vec<_>>()
         .join("&")
@@ -185,18 +164,8 @@ fn redacted_query(req: &Req) -> String {
 async fn handle(shared: Shared, request: hyper::Request<Incoming>) -> Result<Resp, DropConnection> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|c| c.to_bytes())
-        .unwrap_or_default();
-    let req = Req::new(
-        parts.method,
-        parts.uri.path(),
-        parts.uri.query().unwrap_or(""),
-        parts.headers,
-        body,
-    );
+    let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let req = Req::new(parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), parts.headers, body);
 
     if req.path == "/_fake" || req.path.starts_with("/_fake/") {
         return Ok(control::handle(&shared, &req).await);
@@ -204,11 +173,7 @@ async fn handle(shared: Shared, request: hyper::Request<Incoming>) -> Result<Res
 
     let op = route(&req);
     let service = op.service(&req);
-    let grant = if op == Op::CreateToken {
-        oidc::grant_of(&req)
-    } else {
-        None
-    };
+    let grant = if op == Op::CreateToken { oidc::grant_of(&req) } else { None };
     let mut ops = vec![op.name().to_string()];
     if let Some(g) = &grant {
         ops.push(format!("{}:{}", op.name(), oidc::grant_short(g)));
@@ -237,14 +202,9 @@ async fn handle(shared: Shared, request: hyper::Request<Incoming>) -> Result<Res
                 return Err(DropConnection);
             }
             FaultOutcome::Raw { status, body } => answer = Some(http::raw(service, status, body)),
-            FaultOutcome::Error {
-                status,
-                code,
-                message,
-            } => {
+            FaultOutcome::Error { status, code, message } => {
                 let code = code.unwrap_or_else(|| service.default_code(status).to_string());
-                let message =
-                    message.unwrap_or_else(|| format!("Fault injected by fake-aws ({code})"));
+                let message = message.unwrap_or_else(|| format!("Fault injected by fake-aws ({code})"));
                 answer = Some(http::error(service, status, &code, &message));
             }
         }
@@ -258,21 +218,15 @@ async fn handle(shared: Shared, request: hyper::Request<Incoming>) -> Result<Res
                 let inner = &mut *g;
                 match op {
                     Op::ListBuckets => (s3::list_buckets(inner, &req), None),
-                    Op::GetCallerIdentity { json } => {
-                        (sts::get_caller_identity(inner, &req, json), None)
-                    }
+                    Op::GetCallerIdentity { json } => (sts::get_caller_identity(inner, &req, json), None),
                     Op::AssumeRole { json } => (sts::assume_role(inner, &req, json), None),
-                    Op::AssumeRoleWithWebIdentity { json } => {
-                        (sts::assume_role_with_web_identity(inner, &req, json), None)
-                    }
+                    Op::AssumeRoleWithWebIdentity { json } => (sts::assume_role_with_web_identity(inner, &req, json), None),
                     Op::GetRoleCredentials => (portal::get_role_credentials(inner, &req), None),
                     Op::ListAccounts => (portal::list_accounts(inner, &req), None),
                     Op::ListAccountRoles => (portal::list_account_roles(inner, &req), None),
                     Op::Logout => (portal::logout(inner, &req), None),
                     Op::RegisterClient => (oidc::register_client(inner, &req), None),
-                    Op::StartDeviceAuthorization => {
-                        (oidc::start_device_authorization(inner, &req), None)
-                    }
+                    Op::StartDeviceAuthorization => (oidc::start_device_authorization(inner, &req), None),
                     Op::CreateToken => (oidc::create_token(inner, &req), None),
                     Op::Authorize => oidc::authorize(inner, &req),
                     Op::DevicePage => (oidc::device_page(inner, &req), None),
@@ -301,39 +255,24 @@ fn unknown(req: &Req, service: Service) -> Resp {
 async fn deliver_redirect(url: String) -> Resp {
     let result = tokio::task::spawn_blocking(move || crate::client::get(&url)).await;
     match result {
-        Ok(Ok(r)) => http::html(
-            200,
-            &format!(
-                "<html><body><h1>Redirect delivered</h1><p>Callback answered {}.</p></body></html>",
-                r.status
-            ),
-        ),
-        Ok(Err(e)) => http::html(
-            502,
-            &format!(
-                "<html><body><h1>Callback failed</h1><p>{}</p></body></html>",
-                util::xml_escape(&e.to_string())
-            ),
-        ),
+        Ok(Ok(r)) => {
+            http::html(200, &format!("<html><body><h1>Redirect delivered</h1><p>Callback answered {}.</p></body></html>", r.status))
+        }
+        Ok(Err(e)) => {
+            http::html(502, &format!("<html><body><h1>Callback failed</h1><p>{}</p></body></html>", util::xml_escape(&e.to_string())))
+        }
         Err(_) => http::html(502, "<html><body><h1>Callback failed</h1></body></html>"),
     }
 }
 
 fn log(shared: &Shared, req: &Req, op: Op, status: u16, fault: bool, started: Instant) {
-    let access_key_id = req
-        .header("authorization")
-        .and_then(crate::sigv4::parse_authorization)
-        .map(|a| a.access_key_id);
+    let access_key_id = req.header("authorization").and_then(crate::sigv4::parse_authorization).map(|a| a.access_key_id);
     let client_id = if matches!(op, Op::RegisterClient) {
         None
     } else if op == Op::Authorize {
         req.q("client_id").map(str::to_string)
     } else if matches!(op, Op::StartDeviceAuthorization | Op::CreateToken) {
-        req.json().ok().and_then(|b| {
-            b.get("clientId")
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        })
+        req.json().ok().and_then(|b| b.get("clientId").and_then(|v| v.as_str()).map(str::to_string))
     } else {
         None
     };

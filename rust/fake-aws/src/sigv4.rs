@@ -20,15 +20,8 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
         ipad[i] ^= k[i];
         opad[i] ^= k[i];
     }
-    let inner = Sha256::new()
-        .chain_update(ipad)
-        .chain_update(data)
-        .finalize();
-    Sha256::new()
-        .chain_update(opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+    let inner = Sha256::new().chain_update(ipad).chain_update(data).finalize();
+    Sha256::new().chain_update(opad).chain_update(inner).finalize().into()
 }
 
 /// The parts of an `Authorization: AWS4-HMAC-SHA256 Credential=.., SignedHeaders=.., Signature=..` header.
@@ -68,12 +61,7 @@ pub fn parse_authorization(h: &str) -> Option<Authorization> {
         date,
         region,
         service,
-        signed_headers: signed
-            .unwrap_or_default()
-            .split(';')
-            .filter(|s| !s.is_empty())
-            .map(str::to_ascii_lowercase)
-            .collect(),
+        signed_headers: signed.unwrap_or_default().split(';').filter(|s| !s.is_empty()).map(str::to_ascii_lowercase).collect(),
         signature: signature.unwrap_or_default().to_ascii_lowercase(),
     })
 }
@@ -99,37 +87,18 @@ fn trim_all(v: &str) -> String {
 /// The canonical request of `req` as the signer saw it. S3 signs the path as sent; other
 /// services percent-encode it once more.
 pub fn canonical_request(req: &Req, auth: &Authorization, s3: bool) -> String {
-    let path = if req.path.is_empty() {
-        "/".to_string()
-    } else {
-        req.path.clone()
-    };
-    let path = if s3 {
-        path
-    } else {
-        util::uri_encode(&path, true)
-    };
+    let path = if req.path.is_empty() { "/".to_string() } else { req.path.clone() };
+    let path = if s3 { path } else { util::uri_encode(&path, true) };
 
-    let mut params: Vec<(String, String)> = req
-        .query
-        .iter()
-        .map(|(k, v)| (util::uri_encode(k, false), util::uri_encode(v, false)))
-        .collect();
+    let mut params: Vec<(String, String)> =
+        req.query.iter().map(|(k, v)| (util::uri_encode(k, false), util::uri_encode(v, false))).collect();
     params.sort();
-    let query = params
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
+    let query = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
 
     let mut headers = String::new();
     for name in &auth.signed_headers {
-        let values: Vec<String> = req
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .map(|v| trim_all(&String::from_utf8_lossy(v.as_bytes())))
-            .collect();
+        let values: Vec<String> =
+            req.headers.get_all(name.as_str()).iter().map(|v| trim_all(&String::from_utf8_lossy(v.as_bytes()))).collect();
         headers.push_str(name);
         headers.push(':');
         headers.push_str(&values.join(","));
@@ -139,34 +108,15 @@ pub fn canonical_request(req: &Req, auth: &Authorization, s3: bool) -> String {
         Some(h) => h.to_string(),
         None => util::sha256_hex(&req.body),
     };
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method.as_str(),
-        path,
-        query,
-        headers,
-        auth.signed_headers.join(";"),
-        payload_hash
-    )
+    format!("{}\n{}\n{}\n{}\n{}\n{}", req.method.as_str(), path, query, headers, auth.signed_headers.join(";"), payload_hash)
 }
 
 /// The signature `secret` gives `req` (hex).
-pub fn expected_signature(
-    req: &Req,
-    auth: &Authorization,
-    secret: &str,
-    s3: bool,
-) -> Option<String> {
+pub fn expected_signature(req: &Req, auth: &Authorization, secret: &str, s3: bool) -> Option<String> {
     let amz_date = req.header("x-amz-date")?;
     let creq = canonical_request(req, auth, s3);
-    let scope = format!(
-        "{}/{}/{}/aws4_request",
-        auth.date, auth.region, auth.service
-    );
-    let sts = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-        util::sha256_hex(creq.as_bytes())
-    );
+    let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
+    let sts = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", util::sha256_hex(creq.as_bytes()));
     let k_date = hmac_sha256(format!("AWS4{secret}").as_bytes(), auth.date.as_bytes());
     let k_region = hmac_sha256(&k_date, auth.region.as_bytes());
     let k_service = hmac_sha256(&k_region, auth.service.as_bytes());
@@ -196,32 +146,19 @@ pub fn authenticate(inner: &Inner, req: &Req, service: Service) -> Result<Caller
         None => {
             if !state.require_auth {
                 let k = state.static_keys.first().cloned().unwrap_or_default();
-                return Ok(Caller {
-                    access_key_id: String::new(),
-                    account: k.account,
-                    arn: k.arn,
-                    user_id: k.user_id,
-                });
+                return Ok(Caller { access_key_id: String::new(), account: k.account, arn: k.arn, user_id: k.user_id });
             }
             return Err(if s3 {
                 (403, "AccessDenied", "Access Denied")
             } else {
-                (
-                    403,
-                    "MissingAuthenticationToken",
-                    "Request is missing Authentication Token",
-                )
+                (403, "MissingAuthenticationToken", "Request is missing Authentication Token")
             });
         }
     };
     let now = inner.store.now();
     let token = req.header("x-amz-security-token");
 
-    let (secret, caller) = if let Some(k) = state
-        .static_keys
-        .iter()
-        .find(|k| k.access_key_id == auth.access_key_id)
-    {
+    let (secret, caller) = if let Some(k) = state.static_keys.iter().find(|k| k.access_key_id == auth.access_key_id) {
         if let Some(t) = &k.session_token {
             if token != Some(t.as_str()) {
                 return Err(invalid_token(s3));
@@ -234,12 +171,7 @@ pub fn authenticate(inner: &Inner, req: &Req, service: Service) -> Result<Caller
         }
         (
             k.secret_access_key.clone(),
-            Caller {
-                access_key_id: k.access_key_id.clone(),
-                account: k.account.clone(),
-                arn: k.arn.clone(),
-                user_id: k.user_id.clone(),
-            },
+            Caller { access_key_id: k.access_key_id.clone(), account: k.account.clone(), arn: k.arn.clone(), user_id: k.user_id.clone() },
         )
     } else if let Some(k) = inner.store.role_keys.get(&auth.access_key_id) {
         if token != Some(k.session_token.as_str()) {
@@ -255,30 +187,15 @@ pub fn authenticate(inner: &Inner, req: &Req, service: Service) -> Result<Caller
         (k.secret_access_key.clone(), caller)
     } else if !state.require_auth {
         let k = state.static_keys.first().cloned().unwrap_or_default();
-        return Ok(Caller {
-            access_key_id: auth.access_key_id,
-            account: k.account,
-            arn: k.arn,
-            user_id: k.user_id,
-        });
+        return Ok(Caller { access_key_id: auth.access_key_id, account: k.account, arn: k.arn, user_id: k.user_id });
     } else if s3 {
-        return Err((
-            403,
-            "InvalidAccessKeyId",
-            "The AWS Access Key Id you provided does not exist in our records.",
-        ));
+        return Err((403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."));
     } else {
-        return Err((
-            403,
-            "InvalidClientTokenId",
-            "The security token included in the request is invalid.",
-        ));
+        return Err((403, "InvalidClientTokenId", "The security token included in the request is invalid."));
     };
 
     if state.verify_signatures && auth.algorithm == "AWS4-HMAC-SHA256" {
-        let ok = expected_signature(req, &auth, &secret, s3)
-            .map(|sig| sig == auth.signature)
-            .unwrap_or(false);
+        let ok = expected_signature(req, &auth, &secret, s3).map(|sig| sig == auth.signature).unwrap_or(false);
         if !ok {
             return Err((
                 403,
@@ -292,17 +209,9 @@ pub fn authenticate(inner: &Inner, req: &Req, service: Service) -> Result<Caller
 
 fn invalid_token(s3: bool) -> AuthError {
     if s3 {
-        (
-            400,
-            "InvalidToken",
-            "The provided token is malformed or otherwise invalid.",
-        )
+        (400, "InvalidToken", "The provided token is malformed or otherwise invalid.")
     } else {
-        (
-            403,
-            "InvalidClientTokenId",
-            "The security token included in the request is invalid.",
-        )
+        (403, "InvalidClientTokenId", "The security token included in the request is invalid.")
     }
 }
 
@@ -310,11 +219,7 @@ fn expired(s3: bool) -> AuthError {
     if s3 {
         (400, "ExpiredToken", "The provided token has expired.")
     } else {
-        (
-            403,
-            "ExpiredToken",
-            "The security token included in the request is expired",
-        )
+        (403, "ExpiredToken", "The security token included in the request is expired")
     }
 }
 
@@ -325,21 +230,14 @@ pub fn role_caller(access_key_id: &str, account: &str, role: &str, user: &str) -
     Caller {
         access_key_id: access_key_id.to_string(),
         account: account.to_string(),
-        arn: format!(
-            "arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_{role_hash}/{user}"
-        ),
+        arn: format!("arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_{role_hash}/{user}"),
         user_id: format!("AROA{role_id}:{user}"),
     }
 }
 
 /// The identity of credentials from STS AssumeRole* for `role` (the role's name, without
 /// path) in `account`, session `session`.
-pub fn assumed_role_caller(
-    access_key_id: &str,
-    account: &str,
-    role: &str,
-    session: &str,
-) -> Caller {
+pub fn assumed_role_caller(access_key_id: &str, account: &str, role: &str, session: &str) -> Caller {
     Caller {
         access_key_id: access_key_id.to_string(),
         account: account.to_string(),
@@ -362,18 +260,9 @@ mod tests {
     #[test]
     fn hmac_rfc4231_case_1_and_6() {
         let mac = hmac_sha256(&[0x0b; 20], b"Hi There");
-        assert_eq!(
-            util::hex(&mac),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
-        );
-        let mac = hmac_sha256(
-            &[0xaa; 131],
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-        );
-        assert_eq!(
-            util::hex(&mac),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
+        assert_eq!(util::hex(&mac), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+        let mac = hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First");
+        assert_eq!(util::hex(&mac), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     }
 
     /// The `get-vanilla` case of the AWS SigV4 test suite.
@@ -389,13 +278,7 @@ mod tests {
         .unwrap();
         assert_eq!(auth.access_key_id, "AKIDEXAMPLE");
         assert_eq!(auth.service, "service");
-        let sig = expected_signature(
-            &req,
-            &auth,
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            false,
-        )
-        .unwrap();
+        let sig = expected_signature(&req, &auth, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", false).unwrap();
         assert_eq!(sig, auth.signature);
     }
 

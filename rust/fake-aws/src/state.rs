@@ -17,13 +17,8 @@ where
 {
     match Value::deserialize(d)? {
         Value::Null => Ok(Vec::new()),
-        Value::Array(a) => a
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
-            .collect(),
-        v => Ok(vec![
-            serde_json::from_value(v).map_err(serde::de::Error::custom)?
-        ]),
+        Value::Array(a) => a.into_iter().map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom)).collect(),
+        v => Ok(vec![serde_json::from_value(v).map_err(serde::de::Error::custom)?]),
     }
 }
 
@@ -90,11 +85,7 @@ pub struct BucketSpec {
 
 impl Default for BucketSpec {
     fn default() -> Self {
-        BucketSpec {
-            name: String::new(),
-            creation_date: "2024-01-15T10:30:00.000Z".into(),
-            region: "us-east-1".into(),
-        }
+        BucketSpec { name: String::new(), creation_date: "2024-01-15T10:30:00.000Z".into(), region: "us-east-1".into() }
     }
 }
 
@@ -107,10 +98,7 @@ pub struct OwnerSpec {
 
 impl Default for OwnerSpec {
     fn default() -> Self {
-        OwnerSpec {
-            id: "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a".into(),
-            display_name: "fake-owner".into(),
-        }
+        OwnerSpec { id: "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a".into(), display_name: "fake-owner".into() }
     }
 }
 
@@ -185,13 +173,7 @@ pub struct DeviceFlowSpec {
 
 impl Default for DeviceFlowSpec {
     fn default() -> Self {
-        DeviceFlowSpec {
-            pending_polls: 0,
-            slow_down_on_poll: None,
-            outcome: DeviceOutcome::Approve,
-            expires_in: 600,
-            interval: 1,
-        }
+        DeviceFlowSpec { pending_polls: 0, slow_down_on_poll: None, outcome: DeviceOutcome::Approve, expires_in: 600, interval: 1 }
     }
 }
 
@@ -234,11 +216,8 @@ pub enum AuthorizeOutcome {
 
 impl Default for FakeState {
     fn default() -> Self {
-        let bucket = |name: &str, date: &str, region: &str| BucketSpec {
-            name: name.into(),
-            creation_date: date.into(),
-            region: region.into(),
-        };
+        let bucket =
+            |name: &str, date: &str, region: &str| BucketSpec { name: name.into(), creation_date: date.into(), region: region.into() };
         FakeState {
             buckets: vec![
                 bucket("alpha-bucket", "2023-03-01T08:00:00.000Z", "us-east-1"),
@@ -258,11 +237,7 @@ impl Default for FakeState {
                     account_id: "444455556666".into(),
                     account_name: "Development".into(),
                     email_address: "aws-dev@example.com".into(),
-                    roles: vec![
-                        "AdministratorAccess".into(),
-                        "ReadOnly".into(),
-                        "PowerUserAccess".into(),
-                    ],
+                    roles: vec!["AdministratorAccess".into(), "ReadOnly".into(), "PowerUserAccess".into()],
                 },
             ],
             user_name: "fake-user".into(),
@@ -287,23 +262,16 @@ impl Default for FakeState {
 impl FakeState {
     /// Parses a full or partial state (missing fields take their defaults).
     pub fn from_json(v: Value) -> Result<FakeState, String> {
-        let mut s: FakeState =
-            serde_json::from_value(v).map_err(|e| format!("invalid state: {e}"))?;
+        let mut s: FakeState = serde_json::from_value(v).map_err(|e| format!("invalid state: {e}"))?;
         s.normalize();
         Ok(s)
     }
 
     /// Deep-merges `patch` (a JSON object) into this state.
     pub fn merge_json(&mut self, patch: &Value) -> Result<(), String> {
-        let obj = patch
-            .as_object()
-            .ok_or("state patch must be a JSON object")?;
+        let obj = patch.as_object().ok_or("state patch must be a JSON object")?;
         // Serializing 100k buckets for nothing is slow: leave them out unless the patch has them.
-        let buckets = if obj.contains_key("buckets") {
-            None
-        } else {
-            Some(std::mem::take(&mut self.buckets))
-        };
+        let buckets = if obj.contains_key("buckets") { None } else { Some(std::mem::take(&mut self.buckets)) };
         let mut current = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
         merge_value(&mut current, patch);
         let result = serde_json::from_value::<FakeState>(current);
@@ -353,9 +321,7 @@ pub fn merge_value(target: &mut Value, patch: &Value) {
         (Value::Object(t), Value::Object(p)) => {
             for (k, v) in p {
                 match t.get_mut(k) {
-                    Some(existing) if existing.is_object() && v.is_object() => {
-                        merge_value(existing, v)
-                    }
+                    Some(existing) if existing.is_object() && v.is_object() => merge_value(existing, v),
                     _ => {
                         t.insert(k.clone(), v.clone());
                     }
@@ -384,14 +350,7 @@ pub struct GenerateBuckets {
 
 impl Default for GenerateBuckets {
     fn default() -> Self {
-        GenerateBuckets {
-            count: 0,
-            prefix: "bucket-".into(),
-            region: "us-east-1".into(),
-            regions: Vec::new(),
-            start: 0,
-            replace: false,
-        }
+        GenerateBuckets { count: 0, prefix: "bucket-".into(), region: "us-east-1".into(), regions: Vec::new(), start: 0, replace: false }
     }
 }
 
@@ -408,16 +367,10 @@ impl FakeState {
         self.buckets.reserve(spec.count);
         for i in 0..spec.count {
             let idx = spec.start + i;
-            let region = if spec.regions.is_empty() {
-                spec.region.clone()
-            } else {
-                spec.regions[i % spec.regions.len()].clone()
-            };
+            let region = if spec.regions.is_empty() { spec.region.clone() } else { spec.regions[i % spec.regions.len()].clone() };
             self.buckets.push(BucketSpec {
                 name: format!("{}{:0width$}", spec.prefix, idx, width = width),
-                creation_date: crate::util::rfc3339_millis(
-                    base + time::Duration::seconds(idx as i64),
-                ),
+                creation_date: crate::util::rfc3339_millis(base + time::Duration::seconds(idx as i64)),
                 region,
             });
         }
@@ -434,27 +387,16 @@ mod tests {
     #[test]
     fn merge_keeps_unmentioned_fields() {
         let mut s = FakeState::default();
-        s.merge_json(&json!({"device_flow": {"pending_polls": 3}, "login_expires_in": 5}))
-            .unwrap();
+        s.merge_json(&json!({"device_flow": {"pending_polls": 3}, "login_expires_in": 5})).unwrap();
         assert_eq!(s.device_flow.pending_polls, 3);
         assert_eq!(s.device_flow.interval, 1);
         assert_eq!(s.login_expires_in, 5);
         assert_eq!(s.buckets.len(), 3);
         assert!(s.merge_json(&json!({"login_expires_in": "x"})).is_err());
         assert_eq!(s.buckets.len(), 3);
-        s.merge_json(&json!({"buckets": [{"name": "b"}, {"name": "a", "region": "eu-west-1"}]}))
-            .unwrap();
-        assert_eq!(
-            s.buckets
-                .iter()
-                .map(|b| b.name.as_str())
-                .collect::<Vec<_>>(),
-            ["a", "b"]
-        );
-        s.merge_json(
-            &json!({"buckets": {"name": "solo"}, "accounts": {"account_id": "1", "roles": "R"}}),
-        )
-        .unwrap();
+        s.merge_json(&json!({"buckets": [{"name": "b"}, {"name": "a", "region": "eu-west-1"}]})).unwrap();
+        assert_eq!(s.buckets.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        s.merge_json(&json!({"buckets": {"name": "solo"}, "accounts": {"account_id": "1", "roles": "R"}})).unwrap();
         assert_eq!(s.buckets.len(), 1);
         assert_eq!(s.accounts[0].roles, ["R"]);
     }
@@ -462,20 +404,11 @@ mod tests {
     #[test]
     fn generate_is_sorted_and_deduplicated() {
         let mut s = FakeState::default();
-        let n = s.generate_buckets(&GenerateBuckets {
-            count: 1000,
-            prefix: "b-".into(),
-            replace: true,
-            ..Default::default()
-        });
+        let n = s.generate_buckets(&GenerateBuckets { count: 1000, prefix: "b-".into(), replace: true, ..Default::default() });
         assert_eq!(n, 1000);
         assert_eq!(s.buckets[0].name, "b-000000");
         assert_eq!(s.buckets[999].name, "b-000999");
-        let n = s.generate_buckets(&GenerateBuckets {
-            count: 10,
-            prefix: "b-".into(),
-            ..Default::default()
-        });
+        let n = s.generate_buckets(&GenerateBuckets { count: 10, prefix: "b-".into(), ..Default::default() });
         assert_eq!(n, 1000);
     }
 }

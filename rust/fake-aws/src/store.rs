@@ -25,12 +25,7 @@ impl Shared {
     pub fn new(state: FakeState) -> Shared {
         let mut state = state;
         state.normalize();
-        Shared(Arc::new(Mutex::new(Inner {
-            initial: state.clone(),
-            state,
-            store: Store::default(),
-            faults: Faults::default(),
-        })))
+        Shared(Arc::new(Mutex::new(Inner { initial: state.clone(), state, store: Store::default(), faults: Faults::default() })))
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -269,13 +264,7 @@ impl Store {
 
     /// New temporary credentials (`ASIA` + 16 characters, secrets recorded in the secrets list)
     /// valid for `ttl_secs` from now (whole seconds), recorded in `role_keys`.
-    pub fn issue_role_key(
-        &mut self,
-        account: &str,
-        role: &str,
-        session_name: Option<String>,
-        ttl_secs: i64,
-    ) -> IssuedRoleKey {
+    pub fn issue_role_key(&mut self, account: &str, role: &str, session_name: Option<String>, ttl_secs: i64) -> IssuedRoleKey {
         let access_key_id = format!("ASIA{}", util::random_upper(16));
         let secret_access_key = self.secret("fakeSecretAccessKey");
         let session_token = self.secret("FakeSessionToken");
@@ -291,25 +280,13 @@ impl Store {
                 session_name,
             },
         );
-        IssuedRoleKey {
-            access_key_id,
-            secret_access_key,
-            session_token,
-            expires_at_ms,
-        }
+        IssuedRoleKey { access_key_id, secret_access_key, session_token, expires_at_ms }
     }
 
     pub fn issue_access_token(&mut self, session: u64, expires_in: i64) -> String {
         let tok = self.secret("fake-sso-access-token-");
         let expires_at = self.now() + expires_in;
-        self.access_tokens.insert(
-            tok.clone(),
-            AccessToken {
-                session,
-                expires_at,
-                invalid: false,
-            },
-        );
+        self.access_tokens.insert(tok.clone(), AccessToken { session, expires_at, invalid: false });
         if let Some(s) = self.session_mut(session) {
             s.access_tokens_issued += 1;
         }
@@ -318,14 +295,7 @@ impl Store {
 
     pub fn issue_refresh_token(&mut self, session: u64, client_id: &str) -> String {
         let tok = self.secret("fake-sso-refresh-token-");
-        self.refresh_tokens.insert(
-            tok.clone(),
-            RefreshToken {
-                session,
-                client_id: client_id.to_string(),
-                valid: true,
-            },
-        );
+        self.refresh_tokens.insert(tok.clone(), RefreshToken { session, client_id: client_id.to_string(), valid: true });
         tok
     }
 
@@ -344,30 +314,14 @@ impl Store {
 
     /// Session ids picked by `sel`.
     pub fn select_sessions(&self, sel: &SessionSelector) -> Vec<u64> {
-        let by_at = sel
-            .access_token
-            .as_ref()
-            .map(|t| self.access_tokens.get(t).map(|a| a.session));
-        let by_rt = sel
-            .refresh_token
-            .as_ref()
-            .map(|t| self.refresh_tokens.get(t).map(|r| r.session));
+        let by_at = sel.access_token.as_ref().map(|t| self.access_tokens.get(t).map(|a| a.session));
+        let by_rt = sel.refresh_token.as_ref().map(|t| self.refresh_tokens.get(t).map(|r| r.session));
         self.sessions
             .iter()
             .filter(|s| by_at.map(|x| x == Some(s.id)).unwrap_or(true))
             .filter(|s| by_rt.map(|x| x == Some(s.id)).unwrap_or(true))
-            .filter(|s| {
-                sel.start_url
-                    .as_ref()
-                    .map(|u| *u == s.start_url)
-                    .unwrap_or(true)
-            })
-            .filter(|s| {
-                sel.session_name
-                    .as_ref()
-                    .map(|n| Some(n) == s.session_name.as_ref())
-                    .unwrap_or(true)
-            })
+            .filter(|s| sel.start_url.as_ref().map(|u| *u == s.start_url).unwrap_or(true))
+            .filter(|s| sel.session_name.as_ref().map(|n| Some(n) == s.session_name.as_ref()).unwrap_or(true))
             .map(|s| s.id)
             .collect()
     }

@@ -27,28 +27,17 @@ pub fn action(req: &Req) -> Option<(String, bool)> {
     if let Some(t) = req.header("x-amz-target") {
         return t.rsplit('.').next().map(|a| (a.to_string(), true));
     }
-    req.form()
-        .into_iter()
-        .find(|(k, _)| k == "Action")
-        .map(|(_, v)| (v, false))
+    req.form().into_iter().find(|(k, _)| k == "Action").map(|(_, v)| (v, false))
 }
 
 pub fn get_caller_identity(inner: &mut Inner, req: &Req, json_protocol: bool) -> Resp {
-    let service = if json_protocol {
-        Service::StsJson
-    } else {
-        Service::Sts
-    };
+    let service = if json_protocol { Service::StsJson } else { Service::Sts };
     let caller = match sigv4::authenticate(inner, req, service) {
         Ok(c) => c,
         Err((status, code, msg)) => return http::error(service, status, code, msg),
     };
     if json_protocol {
-        return http::json(
-            service,
-            200,
-            &json!({"UserId": caller.user_id, "Account": caller.account, "Arn": caller.arn}),
-        );
+        return http::json(service, 200, &json!({"UserId": caller.user_id, "Account": caller.account, "Arn": caller.arn}));
     }
     let body = format!(
         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetCallerIdentityResult>\n    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n",
@@ -74,19 +63,10 @@ fn params(req: &Req, json_protocol: bool) -> Result<Vec<(String, String)>, Resp>
     if !json_protocol {
         return Ok(req.form());
     }
-    let body = req
-        .json()
-        .map_err(|e| http::error(Service::StsJson, 400, "SerializationException", &e))?;
+    let body = req.json().map_err(|e| http::error(Service::StsJson, 400, "SerializationException", &e))?;
     let obj = match body {
         Value::Object(o) => o,
-        _ => {
-            return Err(http::error(
-                Service::StsJson,
-                400,
-                "SerializationException",
-                "expected a JSON object",
-            ))
-        }
+        _ => return Err(http::error(Service::StsJson, 400, "SerializationException", "expected a JSON object")),
     };
     Ok(obj
         .into_iter()
@@ -100,10 +80,7 @@ fn params(req: &Req, json_protocol: bool) -> Result<Vec<(String, String)>, Resp>
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 fn validation(service: Service, msg: String) -> Resp {
@@ -113,27 +90,13 @@ fn validation(service: Service, msg: String) -> Resp {
 /// `(account, role name)` of `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`.
 pub fn parse_role_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
-    let (partition, service, region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if partition.is_empty()
-        || service != "iam"
-        || !region.is_empty()
-        || account.len() != 12
-        || !account.bytes().all(|b| b.is_ascii_digit())
+    let (partition, service, region, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if partition.is_empty() || service != "iam" || !region.is_empty() || account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
     }
     let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
-    let name_ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let name_ok = !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     name_ok.then(|| (account.to_string(), name.to_string()))
 }
 
@@ -171,10 +134,7 @@ fn role_request(service: Service, p: &[(String, String)]) -> Result<RoleRequest,
             format!("1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64"),
         ));
     }
-    if !session
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
-    {
+    if !session.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)) {
         return Err(validation(
             service,
             format!("1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"),
@@ -204,27 +164,14 @@ fn role_request(service: Service, p: &[(String, String)]) -> Result<RoleRequest,
             }
         },
     };
-    Ok(RoleRequest {
-        account,
-        role,
-        session: session.to_string(),
-        duration,
-    })
+    Ok(RoleRequest { account, role, session: session.to_string(), duration })
 }
 
 /// Issues the credentials of `r` and answers `<ACTION>Response` (or awsJson) with them plus
 /// `extra` result members (`(name, value)`, in that order).
-fn issue(
-    inner: &mut Inner,
-    action: &str,
-    json_protocol: bool,
-    r: RoleRequest,
-    extra: &[(&str, String)],
-) -> Resp {
+fn issue(inner: &mut Inner, action: &str, json_protocol: bool, r: RoleRequest, extra: &[(&str, String)]) -> Resp {
     let service = service_of(json_protocol);
-    let k = inner
-        .store
-        .issue_role_key(&r.account, &r.role, Some(r.session.clone()), r.duration);
+    let k = inner.store.issue_role_key(&r.account, &r.role, Some(r.session.clone()), r.duration);
     let caller = sigv4::assumed_role_caller(&k.access_key_id, &r.account, &r.role, &r.session);
     if json_protocol {
         let mut body = json!({
@@ -301,7 +248,8 @@ pub fn assume_role_with_web_identity(inner: &mut Inner, req: &Req, json_protocol
         _ => {
             return validation(
                 service,
-                "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null".into(),
+                "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null"
+                    .into(),
             )
         }
     };
@@ -317,30 +265,19 @@ pub fn assume_role_with_web_identity(inner: &mut Inner, req: &Req, json_protocol
             _ => None,
         }
     };
-    let subject = claim("sub")
-        .unwrap_or_else(|| format!("fake-subject-{}", &util::sha256_hex(token.as_bytes())[..16]));
+    let subject = claim("sub").unwrap_or_else(|| format!("fake-subject-{}", &util::sha256_hex(token.as_bytes())[..16]));
     let audience = claim("aud").unwrap_or_else(|| "fake-audience".into());
     let provider = param(&p, "ProviderId")
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .or_else(|| {
-            claim("iss").map(|i| {
-                i.trim_start_matches("https://")
-                    .trim_start_matches("http://")
-                    .to_string()
-            })
-        })
+        .or_else(|| claim("iss").map(|i| i.trim_start_matches("https://").trim_start_matches("http://").to_string()))
         .unwrap_or_else(|| "fake-idp.example.com".into());
     issue(
         inner,
         "AssumeRoleWithWebIdentity",
         json_protocol,
         r,
-        &[
-            ("SubjectFromWebIdentityToken", subject),
-            ("Audience", audience),
-            ("Provider", provider),
-        ],
+        &[("SubjectFromWebIdentityToken", subject), ("Audience", audience), ("Provider", provider)],
     )
 }
 
@@ -350,14 +287,8 @@ mod tests {
 
     #[test]
     fn role_arns() {
-        assert_eq!(
-            parse_role_arn("arn:aws:iam::123456789012:role/Admin"),
-            Some(("123456789012".into(), "Admin".into()))
-        );
-        assert_eq!(
-            parse_role_arn("arn:aws-cn:iam::123456789012:role/path/to/Dev+Ops"),
-            Some(("123456789012".into(), "Dev+Ops".into()))
-        );
+        assert_eq!(parse_role_arn("arn:aws:iam::123456789012:role/Admin"), Some(("123456789012".into(), "Admin".into())));
+        assert_eq!(parse_role_arn("arn:aws-cn:iam::123456789012:role/path/to/Dev+Ops"), Some(("123456789012".into(), "Dev+Ops".into())));
         for bad in [
             "",
             "Admin",
@@ -373,8 +304,7 @@ mod tests {
 
     #[test]
     fn jwt_payload_claims() {
-        let payload =
-            util::b64url(br#"{"sub":"system:serviceaccount:ns:sa","aud":["sts.amazonaws.com"]}"#);
+        let payload = util::b64url(br#"{"sub":"system:serviceaccount:ns:sa","aud":["sts.amazonaws.com"]}"#);
         let c = jwt_claims(&format!("e30.{payload}.sig")).unwrap();
         assert_eq!(c["sub"], "system:serviceaccount:ns:sa");
         assert!(jwt_claims("opaque-token").is_none());

@@ -29,10 +29,7 @@ fn seed() -> &'static [u8; 32] {
 }
 
 fn now_nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
 /// `n` random bytes (sha256 of a process seed, a global counter and the time: unique per call).
@@ -59,20 +56,14 @@ pub fn random_hex(n: usize) -> String {
 /// Upper-case alphanumerics, `len` characters (for access key ids and request ids).
 pub fn random_upper(len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    random_bytes(len)
-        .iter()
-        .map(|b| ALPHABET[(*b as usize) % 32] as char)
-        .collect()
+    random_bytes(len).iter().map(|b| ALPHABET[(*b as usize) % 32] as char).collect()
 }
 
 /// A device-flow user code like `ABCD-EFGH` (no vowels, no ambiguous characters).
 pub fn user_code() -> String {
     const ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
     let b = random_bytes(8);
-    let s: String = b
-        .iter()
-        .map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char)
-        .collect();
+    let s: String = b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect();
     format!("{}-{}", &s[..4], &s[4..])
 }
 
@@ -109,8 +100,7 @@ pub fn page_token(kind: &str, value: &str) -> String {
 
 pub fn parse_page_token(kind: &str, token: &str) -> Option<String> {
     let raw = String::from_utf8(b64url_decode(token)?).ok()?;
-    raw.strip_prefix(&format!("fake-{kind}:"))
-        .map(str::to_string)
+    raw.strip_prefix(&format!("fake-{kind}:")).map(str::to_string)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,15 +114,7 @@ pub fn now_with_offset(offset_secs: i64) -> OffsetDateTime {
 /// `YYYY-MM-DDTHH:MM:SSZ` (the form the AWS CLI writes into token caches).
 pub fn rfc3339(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` (the form S3 uses in XML).
@@ -156,9 +138,7 @@ pub fn from_unix(secs: i64) -> OffsetDateTime {
 
 /// Parses an RFC 3339 timestamp (`Z` or offset, optional fraction) into epoch seconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.unix_timestamp())
+    OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
 }
 
 /// An RFC 3339 timestamp in S3's form (`...T..:..:..(.mmm)Z` -> `.mmmZ`); other text unchanged.
@@ -180,9 +160,7 @@ pub fn percent_decode(s: &str, plus_as_space: bool) -> String {
     while i < b.len() {
         match b[i] {
             b'%' if i + 2 < b.len() => {
-                let h = std::str::from_utf8(&b[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                let h = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
                 match h {
                     Some(v) => {
                         out.push(v);
@@ -235,11 +213,7 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 
 /// Builds `k=v&k=v` with every key and value [`uri_encode`]d.
 pub fn build_query(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", uri_encode(k, false), uri_encode(v, false)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{}={}", uri_encode(k, false), uri_encode(v, false))).collect::<Vec<_>>().join("&")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,14 +245,7 @@ mod tests {
         assert_eq!(percent_decode("%41%", false), "A%");
         assert_eq!(uri_encode("a b/~*", false), "a%20b%2F~%2A");
         assert_eq!(uri_encode("a b/~*", true), "a%20b/~%2A");
-        assert_eq!(
-            parse_query("x=1&y&z=a%2Bb"),
-            vec![
-                ("x".into(), "1".into()),
-                ("y".into(), "".into()),
-                ("z".into(), "a+b".into())
-            ]
-        );
+        assert_eq!(parse_query("x=1&y&z=a%2Bb"), vec![("x".into(), "1".into()), ("y".into(), "".into()), ("z".into(), "a+b".into())]);
     }
 
     #[test]
@@ -289,14 +256,8 @@ mod tests {
         assert_eq!(rfc3339(from_unix(0)), "1970-01-01T00:00:00Z");
         assert_eq!(parse_rfc3339("1970-01-01T00:01:00Z"), Some(60));
         assert_eq!(parse_rfc3339("1970-01-01T01:01:00+01:00"), Some(60));
-        assert_eq!(
-            s3_timestamp("2023-01-02T03:04:05Z"),
-            "2023-01-02T03:04:05.000Z"
-        );
-        assert_eq!(
-            s3_timestamp("2023-01-02T04:04:05.5+01:00"),
-            "2023-01-02T03:04:05.500Z"
-        );
+        assert_eq!(s3_timestamp("2023-01-02T03:04:05Z"), "2023-01-02T03:04:05.000Z");
+        assert_eq!(s3_timestamp("2023-01-02T04:04:05.5+01:00"), "2023-01-02T03:04:05.500Z");
         assert_eq!(s3_timestamp("garbage"), "garbage");
         assert_ne!(random_hex(16), random_hex(16));
         let code = user_code();

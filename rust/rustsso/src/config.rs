@@ -1,105 +1,81 @@
 //! The shared AWS configuration, loaded with aws-config's own profile parser, and the checks
 //! this library makes on it before any network call.
 
+use crate::env::EnvView;
 use crate::error::{Error, Result, Status};
 use aws_config::profile::ProfileSet;
-use aws_types::os_shim_internal::{Env, Fs};
+use aws_types::os_shim_internal::Fs;
 use std::borrow::Cow;
 use std::path::PathBuf;
 
 #[allow(deprecated)] // the aliases name aws-runtime's types; aws-runtime is not a direct dependency
 use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
 
-/// The user's home directory. On Windows the AWS CLI's rule (USERPROFILE first) is used, so that
-/// this library and the CLI share one cache even where HOME is also set (Git Bash, some CI).
-pub fn home_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    #[cfg(windows)]
-    {
-        var("USERPROFILE").or_else(|| var("HOME")).or_else(|| {
-            let drive = std::env::var_os("HOMEDRIVE")?;
-            let path = std::env::var_os("HOMEPATH")?;
-            let mut p = PathBuf::from(drive);
-            p.push(path);
-            Some(p)
-        })
-    }
-    #[cfg(not(windows))]
-    {
-        var("HOME")
-    }
-}
-
 /// Which files to read profiles from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ProfileSource {
     /// Read only this file (AWS Tools' -ProfileLocation), as both config and credentials file.
+    /// Already resolved by PowerShell against its current location; `~` is expanded here.
     pub location: Option<String>,
 }
 
 impl ProfileSource {
-    #[allow(deprecated)]
-    pub fn profile_files(&self) -> ProfileFiles {
-        match &self.location {
-            Some(location) => ProfileFiles::builder()
-                .with_file(ProfileFileKind::Config, location)
-                .with_file(ProfileFileKind::Credentials, location)
-                .build(),
-            None => {
-                let mut builder = ProfileFiles::builder();
-                let mut any = false;
-                for (kind, env_var, default_name) in [
-                    (ProfileFileKind::Config, "AWS_CONFIG_FILE", "config"),
-                    (ProfileFileKind::Credentials, "AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-                ] {
-                    let explicit = std::env::var(env_var).ok().filter(|v| !v.trim().is_empty());
-                    match (explicit, home_dir()) {
-                        (Some(_), _) | (None, None) => {
-                            any = true;
-                            builder = match kind {
-                                ProfileFileKind::Config => builder.include_default_config_file(true),
-                                _ => builder.include_default_credentials_file(true),
-                            }
-                        }
-                        (None, Some(home)) => {
-                            // The home directory rule of this library, not aws-config's.
-                            let path = home.join(".aws").join(default_name);
-                            if path.is_file() {
-                                any = true;
-                                builder = builder.with_file(kind, path);
-                            }
-                        }
-                    }
-                }
-                if !any {
-                    // Nothing exists: the default files, which aws-config treats as empty.
-                    builder = builder.include_default_config_file(true);
-                }
-                builder.build()
-            }
-        }
+    pub fn new(location: Option<&str>, env: &EnvView) -> Self {
+        let location = location.map(str::trim).filter(|l| !l.is_empty());
+        ProfileSource { location: location.map(|l| env.expand_home(l).to_string_lossy().to_string()) }
     }
 
-    /// The files that would be read (existing or not), for change detection.
-    pub fn candidate_files(&self) -> Vec<PathBuf> {
+    /// The config and credentials files: -ProfileLocation, or AWS_CONFIG_FILE and
+    /// AWS_SHARED_CREDENTIALS_FILE (with `~` expanded), or the files under the home directory.
+    pub fn candidate_files(&self, env: &EnvView) -> Vec<PathBuf> {
         if let Some(location) = &self.location {
             return vec![PathBuf::from(location)];
         }
-        let home = home_dir();
+        let home = env.home_dir();
         [("AWS_CONFIG_FILE", "config"), ("AWS_SHARED_CREDENTIALS_FILE", "credentials")]
             .iter()
-            .filter_map(|(var, name)| {
-                std::env::var(var)
-                    .ok()
-                    .filter(|v| !v.trim().is_empty())
-                    .map(PathBuf::from)
-                    .or_else(|| home.as_ref().map(|h| h.join(".aws").join(name)))
-            })
+            .filter_map(|(var, name)| env.get(var).map(|v| env.expand_home(v)).or_else(|| home.as_ref().map(|h| h.join(".aws").join(name))))
             .collect()
     }
 
+    /// The config file that writers edit: -ProfileLocation, AWS_CONFIG_FILE, or ~/.aws/config.
+    pub fn config_file(&self, env: &EnvView) -> Result<PathBuf> {
+        if let Some(location) = &self.location {
+            return Ok(PathBuf::from(location));
+        }
+        if let Some(v) = env.get("AWS_CONFIG_FILE") {
+            return Ok(env.expand_home(v));
+        }
+        env.home_dir().map(|h| h.join(".aws").join("config")).ok_or_else(|| {
+            Error::new(Status::Io, "The home directory could not be determined (HOME, or USERPROFILE on Windows, is not set).")
+        })
+    }
+
+    #[allow(deprecated)]
+    pub fn profile_files(&self, env: &EnvView) -> ProfileFiles {
+        if let Some(location) = &self.location {
+            return ProfileFiles::builder()
+                .with_file(ProfileFileKind::Config, location)
+                .with_file(ProfileFileKind::Credentials, location)
+                .build();
+        }
+        let mut builder = ProfileFiles::builder();
+        let mut any = false;
+        for (kind, path) in [ProfileFileKind::Config, ProfileFileKind::Credentials].into_iter().zip(self.candidate_files(env)) {
+            if path.is_file() {
+                any = true;
+                builder = builder.with_file(kind, path);
+            }
+        }
+        if !any {
+            // Nothing exists: the default files, which aws-config treats as empty.
+            builder = builder.include_default_config_file(true);
+        }
+        builder.build()
+    }
+
     /// Loads every profile and sso-session with aws-config's parser.
-    pub async fn load(&self) -> Result<ProfileSet> {
+    pub async fn load(&self, env: &EnvView) -> Result<ProfileSet> {
         if let Some(location) = &self.location {
             if !std::path::Path::new(location).is_file() {
                 return Err(Error::with_code(
@@ -109,28 +85,24 @@ impl ProfileSource {
                 ));
             }
         }
-        aws_config::profile::load(&Fs::real(), &Env::real(), &self.profile_files(), None::<Cow<'static, str>>)
-            .await
-            .map_err(|e| {
-                Error::with_code(
-                    Status::InvalidConfig,
-                    "InvalidConfigFile",
-                    format!("The AWS config files could not be read: {}", crate::aws::error_chain(&e)),
-                )
-            })
+        aws_config::profile::load(&Fs::real(), &env.aws_env(), &self.profile_files(env), None::<Cow<'static, str>>).await.map_err(|e| {
+            Error::with_code(
+                Status::InvalidConfig,
+                "InvalidConfigFile",
+                format!("The AWS config files could not be read: {}", crate::sdk_error::error_chain(&e)),
+            )
+        })
     }
 }
 
 /// The name of the selected profile and whether the user named it explicitly.
-pub fn selected_profile_name(explicit: Option<&str>) -> (String, bool) {
+pub fn selected_profile_name(explicit: Option<&str>, env: &EnvView) -> (String, bool) {
     if let Some(name) = explicit.map(str::trim).filter(|s| !s.is_empty()) {
         return (name.to_string(), true);
     }
     for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.trim().is_empty() {
-                return (v.trim().to_string(), true);
-            }
+        if let Some(v) = env.get(var) {
+            return (v.to_string(), true);
         }
     }
     ("default".to_string(), false)
@@ -167,6 +139,27 @@ impl SsoProfile {
         }
     }
 
+    /// Checks that the profile names an account and a role, as role credentials need.
+    pub fn require_role(&self) -> Result<()> {
+        for (key, value) in [("sso_account_id", &self.account_id), ("sso_role_name", &self.role_name)] {
+            if value.trim().is_empty() {
+                let message = if self.session_only {
+                    format!(
+                        "Role credentials need an account and a role, and the sso-session '{}' names none. Pass -AccountId and -RoleName.",
+                        self.profile_name
+                    )
+                } else {
+                    format!(
+                        "The SSO profile '{0}' has no '{key}', which role credentials need. Add it to [profile {0}] in the config file, or pass -AccountId and -RoleName.",
+                        self.profile_name
+                    )
+                };
+                return Err(Error::with_code(Status::InvalidConfig, "IncompleteSsoProfile", message));
+            }
+        }
+        Ok(())
+    }
+
     /// The profile whose settings (endpoint_url) apply to the SSO calls, if any.
     pub fn config_profile(&self) -> Option<&str> {
         (!self.session_only).then_some(self.profile_name.as_str())
@@ -179,14 +172,10 @@ impl SsoProfile {
             return format!("Run 'Invoke-AWSSSOLogin -SessionName {session}' (or 'aws sso login --sso-session {session}').");
         }
         match &self.session_name {
-            Some(session) => format!(
-                "Run 'Invoke-AWSSSOLogin -ProfileName {}' (or 'aws sso login --sso-session {}').",
-                self.profile_name, session
-            ),
-            None => format!(
-                "Run 'Invoke-AWSSSOLogin -ProfileName {0}' (or 'aws sso login --profile {0}').",
-                self.profile_name
-            ),
+            Some(session) => {
+                format!("Run 'Invoke-AWSSSOLogin -ProfileName {}' (or 'aws sso login --sso-session {}').", self.profile_name, session)
+            }
+            None => format!("Run 'Invoke-AWSSSOLogin -ProfileName {0}' (or 'aws sso login --profile {0}').", self.profile_name),
         }
     }
 
@@ -213,13 +202,7 @@ pub struct SsoSessionConfig {
 
 /// Parses `sso_registration_scopes` (comma separated, whitespace stripped).
 pub fn parse_scopes(value: Option<&str>) -> Vec<String> {
-    value
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    value.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// Reads an `[sso-session NAME]` section.
@@ -234,11 +217,7 @@ pub fn sso_session(profiles: &ProfileSet, name: &str, profile_name: Option<&str>
     })?;
     let require = |key: &str| {
         section.get(key).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).ok_or_else(|| {
-            Error::with_code(
-                Status::InvalidConfig,
-                "IncompleteSsoSession",
-                format!("The [sso-session {name}] section has no '{key}'."),
-            )
+            Error::with_code(Status::InvalidConfig, "IncompleteSsoSession", format!("The [sso-session {name}] section has no '{key}'."))
         })
     };
     Ok(SsoSessionConfig {
@@ -292,16 +271,17 @@ pub fn resolve_profile(profiles: &ProfileSet, name: &str) -> Result<ProfileKind>
             format!("The SSO profile '{name}' has no '{key}'. Add it to [profile {name}] in the config file."),
         )
     };
-    let account_id = get("sso_account_id").ok_or_else(|| missing("sso_account_id"))?.to_string();
-    let role_name = get("sso_role_name").ok_or_else(|| missing("sso_role_name"))?.to_string();
+    // Account and role are optional: a profile with only an SSO session is a token profile
+    // (login, logout, account listing); role credentials ask for them (SsoProfile::require_role).
+    let account_id = get("sso_account_id").unwrap_or_default().to_string();
+    let role_name = get("sso_role_name").unwrap_or_default().to_string();
     let (start_url, sso_region, scopes, session) = match session_name {
         Some(session_name) => {
             let session = sso_session(profiles, session_name, Some(name))?;
             // Lenient like botocore: the profile may repeat the session's values, not contradict them.
-            for (key, in_profile, in_session) in [
-                ("sso_start_url", legacy_url, session.start_url.as_str()),
-                ("sso_region", legacy_region, session.sso_region.as_str()),
-            ] {
+            for (key, in_profile, in_session) in
+                [("sso_start_url", legacy_url, session.start_url.as_str()), ("sso_region", legacy_region, session.sso_region.as_str())]
+            {
                 if let Some(value) = in_profile {
                     if value != in_session {
                         return Err(Error::with_code(
@@ -330,6 +310,14 @@ pub fn resolve_profile(profiles: &ProfileSet, name: &str) -> Result<ProfileKind>
         scopes,
         session_only: false,
     }))
+}
+
+/// Whether aws-config resolves this profile before its SSO settings: a role chain (`role_arn`)
+/// or web identity comes first in every SDK's order within a profile.
+pub fn resolved_before_sso(profiles: &ProfileSet, name: &str) -> bool {
+    profiles
+        .get_profile(name)
+        .is_some_and(|p| ["role_arn", "web_identity_token_file"].iter().any(|k| p.get(k).is_some_and(|v| !v.trim().is_empty())))
 }
 
 /// The `region` of a profile, if set.

@@ -55,7 +55,9 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
         }
         for (k, v) in &section.values {
             if !valid_token(k) || k.contains(' ') || v.chars().any(|c| c.is_control()) || v.trim() != v || v.is_empty() {
-                return Err(Error::invalid_request(format!("The value for '{k}' in [{header}] is empty or contains characters a config file cannot hold.")));
+                return Err(Error::invalid_request(format!(
+                    "The value for '{k}' in [{header}] is empty or contains characters a config file cannot hold."
+                )));
             }
         }
         let start = lines.iter().position(|l| normalise_header(l).as_deref() == Some(header.as_str()));
@@ -73,7 +75,8 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
                 }
             }
             Some(start) => {
-                let end = lines[start + 1..].iter().position(|l| l.trim_start().starts_with('[')).map(|i| start + 1 + i).unwrap_or(lines.len());
+                let end =
+                    lines[start + 1..].iter().position(|l| l.trim_start().starts_with('[')).map(|i| start + 1 + i).unwrap_or(lines.len());
                 let mut last_content = start;
                 for (i, line) in lines.iter().enumerate().take(end).skip(start + 1) {
                     if !line.trim().is_empty() {
@@ -110,20 +113,10 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
     Ok(out)
 }
 
-fn default_config_path() -> Result<PathBuf> {
-    if let Some(p) = std::env::var("AWS_CONFIG_FILE").ok().filter(|v| !v.trim().is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    crate::config::home_dir()
-        .map(|h| h.join(".aws").join("config"))
-        .ok_or_else(|| Error::new(Status::Io, "The home directory could not be determined."))
-}
-
-pub fn edit(p: EditParams) -> Result<EditResult> {
-    let path = match p.path.filter(|s| !s.trim().is_empty()) {
-        Some(s) => PathBuf::from(s),
-        None => default_config_path()?,
-    };
+pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
+    // -ProfileLocation (resolved by PowerShell), AWS_CONFIG_FILE or ~/.aws/config; `~` expanded
+    // as aws-config expands it for reading, so edits land in the file that is read.
+    let path: PathBuf = crate::config::ProfileSource::new(p.path.as_deref(), &call.env).config_file(&call.env)?;
     let before = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -172,13 +165,19 @@ mod tests {
         let text = "# my settings\n[default]\nregion = us-east-1   # inline\n\n[profile x]\n  output=json\n; comment\n\n[sso-session corp]\nsso_region = eu-west-1\nsso_start_url = https://old/start\n\n[services s]\ns3 =\n  endpoint_url = http://x\n";
         let edits = vec![SectionEdit {
             header: "sso-session  corp".into(),
-            values: vec![("sso_start_url".into(), "https://new/start".into()), ("sso_registration_scopes".into(), "sso:account:access".into())],
+            values: vec![
+                ("sso_start_url".into(), "https://new/start".into()),
+                ("sso_registration_scopes".into(), "sso:account:access".into()),
+            ],
         }];
         let out = edit_text(text, &edits).unwrap();
-        let expected = text
-            .replace("sso_start_url = https://old/start\n", "sso_start_url = https://new/start\nsso_registration_scopes = sso:account:access\n");
+        let expected = text.replace(
+            "sso_start_url = https://old/start\n",
+            "sso_start_url = https://new/start\nsso_registration_scopes = sso:account:access\n",
+        );
         assert_eq!(out, expected);
-        let appended = edit_text(text, &[SectionEdit { header: "profile new".into(), values: vec![("region".into(), "eu-west-2".into())] }]).unwrap();
+        let appended =
+            edit_text(text, &[SectionEdit { header: "profile new".into(), values: vec![("region".into(), "eu-west-2".into())] }]).unwrap();
         assert_eq!(appended, format!("{text}\n[profile new]\nregion = eu-west-2\n"));
         assert!(edit_text(text, &[SectionEdit { header: "x]".into(), values: vec![] }]).is_err());
         assert!(edit_text(text, &[SectionEdit { header: "x".into(), values: vec![("k".into(), "a\nb".into())] }]).is_err());

@@ -6,9 +6,10 @@
 //! region: parameter -> the shell default ($StoredAWSRegion) -> AWS_REGION -> AWS_DEFAULT_REGION -> the selected profile's `region` ->
 //! us-east-1.
 
-use crate::aws::CommonParams;
 use crate::config::{self, ProfileKind, ProfileSource, SsoProfile};
+use crate::context::Call;
 use crate::error::{Error, Result, Status};
+use crate::params::{non_empty, CommonParams};
 use crate::sso::SsoCredentialsProvider;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
@@ -31,33 +32,26 @@ pub struct Resolution {
     pub profile_source: ProfileSource,
 }
 
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// Resolves credentials and region for the common parameters. Validates the selected profile
 /// before any network call; a named profile that does not exist is an error, never a fall-back.
-pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
-    let source = ProfileSource { location: non_empty(&params.auth.profile_location).map(str::to_string) };
+pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
+    let env = &call.env;
+    let source = ProfileSource::new(non_empty(&params.auth.profile_location), env);
     let explicit_profile = non_empty(&params.auth.profile);
-    let profiles = source.load().await?;
+    let profiles = source.load(env).await?;
 
     let static_keys = static_credentials(params)?;
-    let (profile_name, profile_named) = config::selected_profile_name(explicit_profile);
+    let (profile_name, profile_named) = config::selected_profile_name(explicit_profile, env);
 
     // Region: parameter, environment, the selected profile, then the fallback.
     let (region, region_source) = if let Some(r) = non_empty(&params.region) {
         (r.to_string(), "the -Region parameter".to_string())
     } else if let Some(r) = non_empty(&params.default_region) {
         (r.to_string(), "the shell default ($StoredAWSRegion)".to_string())
-    } else if let Some(r) = env_value("AWS_REGION") {
-        (r, "the AWS_REGION environment variable".to_string())
-    } else if let Some(r) = env_value("AWS_DEFAULT_REGION") {
-        (r, "the AWS_DEFAULT_REGION environment variable".to_string())
+    } else if let Some(r) = env.get("AWS_REGION") {
+        (r.to_string(), "the AWS_REGION environment variable".to_string())
+    } else if let Some(r) = env.get("AWS_DEFAULT_REGION") {
+        (r.to_string(), "the AWS_DEFAULT_REGION environment variable".to_string())
     } else if let Some(r) = config::profile_region(&profiles, &profile_name) {
         (r, format!("the region of profile '{profile_name}'"))
     } else {
@@ -65,30 +59,16 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
     };
     let mut resolution = if let Some(creds) = static_keys {
         Resolution::new(SharedCredentialsProvider::new(creds), "the -AccessKey/-SecretKey parameters".into(), "parameters", &source)
-    } else if explicit_profile.is_some() || (profile_named && env_value("AWS_ACCESS_KEY_ID").is_none()) {
-        from_profile(&profiles, &profile_name, &source, &region)?
-    } else if let (Some(ak), Some(sk)) = (env_value("AWS_ACCESS_KEY_ID"), env_value("AWS_SECRET_ACCESS_KEY")) {
-        let creds = Credentials::new(ak, sk, env_value("AWS_SESSION_TOKEN"), None, "environment");
+    } else if explicit_profile.is_some() || (profile_named && env.get("AWS_ACCESS_KEY_ID").is_none()) {
+        from_profile(call, &profiles, &profile_name, &source, &region).await?
+    } else if let (Some(ak), Some(sk)) = (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")) {
+        let creds = Credentials::new(ak, sk, env.get("AWS_SESSION_TOKEN").map(str::to_string), None, "environment");
         Resolution::new(SharedCredentialsProvider::new(creds), "the environment (AWS_ACCESS_KEY_ID)".into(), "environment", &source)
     } else if profiles.get_profile(&profile_name).is_some() {
-        from_profile(&profiles, &profile_name, &source, &region)?
+        from_profile(call, &profiles, &profile_name, &source, &region).await?
     } else {
-        // No profile to read: environment-free sources remain (web identity, container, instance
-        // metadata; AWS_EC2_METADATA_DISABLED is honoured by aws-config).
-        // Instance metadata is probed briefly (one attempt, 1 s timeouts) so that a machine that
-        // is not on EC2 never stalls.
-        let imds = aws_config::imds::Client::builder()
-            .max_attempts(1)
-            .connect_timeout(std::time::Duration::from_secs(1))
-            .read_timeout(std::time::Duration::from_secs(1))
-            .build();
-        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
-            .region(aws_config::Region::new(region.clone()))
-            .imds_client(imds)
-            .build()
-            .await;
         Resolution::new(
-            SharedCredentialsProvider::new(chain),
+            default_chain(call, &region).await,
             "the default credential chain (web identity, container or instance metadata)".into(),
             "default-chain",
             &source,
@@ -98,6 +78,35 @@ pub async fn resolve(params: &CommonParams) -> Result<Resolution> {
     resolution.region = region;
     resolution.region_source = region_source;
     Ok(resolution)
+}
+
+/// No profile to read: the sources that need none (web identity, container, instance metadata),
+/// from the call's environment. Instance metadata is probed briefly (one attempt, 1 s timeouts)
+/// so that a machine that is not on EC2 never stalls; AWS_EC2_METADATA_DISABLED is honoured.
+async fn default_chain(call: &Call, region: &str) -> SharedCredentialsProvider {
+    let without_imds = call.env.with(&[("AWS_EC2_METADATA_DISABLED", Some("true"))]);
+    let env_chain = crate::service_config::loader(&Call::new(call.ctx.clone(), without_imds))
+        .region(aws_config::Region::new(region.to_string()))
+        .load()
+        .await
+        .credentials_provider();
+    let imds_disabled = call.env.get("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let Some(env_chain) = env_chain else {
+        return SharedCredentialsProvider::new(Credentials::new("", "", None, None, "none"));
+    };
+    if imds_disabled {
+        return env_chain;
+    }
+    let imds = aws_config::imds::Client::builder()
+        .max_attempts(1)
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .read_timeout(std::time::Duration::from_secs(1))
+        .build();
+    let imds_provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder().imds_client(imds).build();
+    SharedCredentialsProvider::new(
+        aws_config::meta::credentials::CredentialsProviderChain::first_try("Environment", env_chain)
+            .or_else("Ec2InstanceMetadata", imds_provider),
+    )
 }
 
 impl Resolution {
@@ -115,25 +124,46 @@ impl Resolution {
     }
 }
 
-fn from_profile(profiles: &aws_config::profile::ProfileSet, name: &str, source: &ProfileSource, region: &str) -> Result<Resolution> {
-    match config::resolve_profile(profiles, name)? {
-        ProfileKind::Sso(sso) => {
-            let provider = SsoCredentialsProvider { profile: sso.clone(), source: source.clone() };
+async fn from_profile(
+    call: &Call,
+    profiles: &aws_config::profile::ProfileSet,
+    name: &str,
+    source: &ProfileSource,
+    region: &str,
+) -> Result<Resolution> {
+    let kind = config::resolve_profile(profiles, name)?;
+    match kind {
+        ProfileKind::Sso(sso) if !config::resolved_before_sso(profiles, name) => {
+            sso.require_role()?;
+            let provider = SsoCredentialsProvider::new(call, sso.clone(), source.clone());
             let mut r = Resolution::new(SharedCredentialsProvider::new(provider), format!("SSO {}", sso.describe()), "sso-profile", source);
             r.profile_name = Some(name.to_string());
             r.sso = Some(sso);
             Ok(r)
         }
-        ProfileKind::Other => {
+        _ => {
+            // aws-config's own profile providers (role chains, web identity, credential_process,
+            // static keys), in its order, reading the call's environment. Keys in the environment
+            // must not win over the named profile, and nothing after the profile may answer for it.
+            let env = call.env.with(&[
+                ("AWS_ACCESS_KEY_ID", None),
+                ("AWS_SECRET_ACCESS_KEY", None),
+                ("AWS_SESSION_TOKEN", None),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", None),
+                ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", None),
+                ("AWS_CONTAINER_CREDENTIALS_FULL_URI", None),
+                ("AWS_EC2_METADATA_DISABLED", Some("true")),
+            ]);
             // The region is what STS calls of role_arn chains are signed for.
-            let provider_config = aws_config::provider_config::ProviderConfig::default()
-                .with_region(Some(aws_config::Region::new(region.to_string())));
-            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .configure(&provider_config)
+            let provider = crate::service_config::loader(&Call::new(call.ctx.clone(), env))
+                .region(aws_config::Region::new(region.to_string()))
                 .profile_name(name)
-                .profile_files(source.profile_files())
-                .build();
-            let mut r = Resolution::new(SharedCredentialsProvider::new(provider), format!("stored profile named '{name}'"), "profile", source);
+                .profile_files(source.profile_files(&call.env))
+                .load()
+                .await
+                .credentials_provider()
+                .ok_or_else(|| Error::internal("aws-config built no credentials provider"))?;
+            let mut r = Resolution::new(provider, format!("stored profile named '{name}'"), "profile", source);
             r.profile_name = Some(name.to_string());
             Ok(r)
         }
@@ -236,21 +266,18 @@ pub struct ResolvedCredentials {
     pub credentials: ExportedCredentials,
 }
 
-pub async fn resolve_credentials(p: ResolveParams) -> Result<ResolvedCredentials> {
+pub async fn resolve_credentials(call: Call, p: ResolveParams) -> Result<ResolvedCredentials> {
     use aws_credential_types::provider::ProvideCredentials;
-    let (_, resolution, _) = crate::aws::sdk_config(&p.common).await?;
+    let (_, resolution, _) = crate::service_config::sdk_config(&call, &p.common).await?;
     let creds = resolution.provider.provide_credentials().await.map_err(|e| {
-        crate::aws::find_source::<Error>(&e).cloned().unwrap_or_else(|| {
-            Error::new(Status::NoCredentials, format!("Credentials could not be resolved from {}: {}", resolution.credential_source, crate::aws::error_chain(&e)))
+        crate::sdk_error::find_source::<Error>(&e).cloned().unwrap_or_else(|| {
+            Error::new(
+                Status::NoCredentials,
+                format!("Credentials could not be resolved from {}: {}", resolution.credential_source, crate::sdk_error::error_chain(&e)),
+            )
         })
     })?;
-    let token_expires_at = match &resolution.sso {
-        Some(sso) => crate::sso::token_location(sso)
-            .ok()
-            .and_then(|l| crate::token_cache::read_token(&l.path))
-            .map(|t| crate::token_cache::format_timestamp(t.expires_at)),
-        None => None,
-    };
+    let token_expires_at = resolution.sso.as_ref().and_then(|sso| crate::sso::token_expiry(&call, sso));
     Ok(ResolvedCredentials {
         source: resolution.source_kind,
         source_description: resolution.credential_source.clone(),

@@ -62,11 +62,14 @@ pub struct CallMeta {
 }
 
 impl CallMeta {
-    pub fn new(operation: &'static str, started: Instant, recorder: &EndpointRecorder, resolution: &Resolution) -> Self {
-        let token_expires_at = resolution.sso.as_ref().and_then(|sso| {
-            let location = crate::sso::token_location(sso).ok()?;
-            crate::token_cache::read_token(&location.path).map(|t| crate::token_cache::format_timestamp(t.expires_at))
-        });
+    pub fn new(
+        call: &crate::context::Call,
+        operation: &'static str,
+        started: Instant,
+        recorder: &EndpointRecorder,
+        resolution: &Resolution,
+    ) -> Self {
+        let token_expires_at = resolution.sso.as_ref().and_then(|sso| crate::sso::token_expiry(call, sso));
         CallMeta {
             operation,
             endpoint: recorder.endpoint(),

@@ -60,7 +60,6 @@ impl Status {
         &ALL_STATUSES
     }
 
-
     /// Stable PascalCase name, used as the error code when no more specific one applies.
     pub fn name(self) -> &'static str {
         self.name_cstr().to_str().unwrap_or("Unknown")
@@ -96,16 +95,12 @@ impl Status {
     pub fn category(self) -> &'static str {
         match self {
             Status::Ok => "NotSpecified",
-            Status::NullArgument | Status::InvalidUtf8 | Status::InvalidRequest => {
-                "InvalidArgument"
-            }
+            Status::NullArgument | Status::InvalidUtf8 | Status::InvalidRequest => "InvalidArgument",
             Status::ProfileNotFound => "ObjectNotFound",
             Status::InvalidConfig => "InvalidData",
-            Status::NoCachedToken
-            | Status::TokenExpired
-            | Status::RefreshRejected
-            | Status::LoginRequired
-            | Status::NoCredentials => "AuthenticationError",
+            Status::NoCachedToken | Status::TokenExpired | Status::RefreshRejected | Status::LoginRequired | Status::NoCredentials => {
+                "AuthenticationError"
+            }
             Status::AccessDenied => "PermissionDenied",
             Status::Network => "ConnectionError",
             Status::Timeout => "OperationTimeout",
@@ -118,27 +113,27 @@ impl Status {
 }
 
 static ALL_STATUSES: [Status; 20] = [
-        Status::Ok,
-        Status::NullArgument,
-        Status::InvalidUtf8,
-        Status::InvalidRequest,
-        Status::Panic,
-        Status::RuntimeUnavailable,
-        Status::Cancelled,
-        Status::Timeout,
-        Status::ProfileNotFound,
-        Status::InvalidConfig,
-        Status::NoCachedToken,
-        Status::TokenExpired,
-        Status::RefreshRejected,
-        Status::AccessDenied,
-        Status::Network,
-        Status::ServiceError,
-        Status::NoCredentials,
-        Status::Internal,
-        Status::LoginRequired,
-        Status::Io,
-    ];
+    Status::Ok,
+    Status::NullArgument,
+    Status::InvalidUtf8,
+    Status::InvalidRequest,
+    Status::Panic,
+    Status::RuntimeUnavailable,
+    Status::Cancelled,
+    Status::Timeout,
+    Status::ProfileNotFound,
+    Status::InvalidConfig,
+    Status::NoCachedToken,
+    Status::TokenExpired,
+    Status::RefreshRejected,
+    Status::AccessDenied,
+    Status::Network,
+    Status::ServiceError,
+    Status::NoCredentials,
+    Status::Internal,
+    Status::LoginRequired,
+    Status::Io,
+];
 
 /// An error with its status, a stable code and a user-facing message (never a secret).
 #[derive(Debug, Clone, Serialize)]

@@ -9,15 +9,27 @@
 //! - The header `include/aws_tools_rustsso.h` is generated from this file by cbindgen and a test
 //!   fails when the committed header differs.
 
+use crate::context::Context;
 use crate::error::{Error, Status};
 use crate::ops;
+use once_cell::sync::OnceCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::Arc;
 
 /// Version of the C ABI. PowerShell refuses to load a library with another value. Bump it on any
 /// incompatible change to an export's signature or to the JSON contract.
 pub const RSSO_ABI_VERSION: u32 = 1;
+const _: () = assert!(RSSO_ABI_VERSION == crate::ABI_VERSION);
+
+/// The process's one context, created on first use. A failure to create it (no threads for the
+/// runtime) is remembered and reported by every call, never panicked.
+static CONTEXT: OnceCell<std::result::Result<Arc<Context>, Error>> = OnceCell::new();
+
+fn context() -> std::result::Result<&'static Arc<Context>, Error> {
+    CONTEXT.get_or_init(Context::new).as_ref().map_err(Clone::clone)
+}
 
 static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(v) => v,
@@ -100,11 +112,7 @@ pub extern "C" fn rsso_abi_version() -> u32 {
 ///   `*response_out` is always set (to NULL or to a string); a non-NULL string is owned by the
 ///   caller and must be released with [`rsso_string_free`].
 #[no_mangle]
-pub unsafe extern "C" fn rsso_call(
-    call_id: u64,
-    request: *const c_char,
-    response_out: *mut *mut c_char,
-) -> u32 {
+pub unsafe extern "C" fn rsso_call(call_id: u64, request: *const c_char, response_out: *mut *mut c_char) -> u32 {
     if response_out.is_null() {
         return Status::NullArgument as u32;
     }
@@ -117,7 +125,7 @@ pub unsafe extern "C" fn rsso_call(
         }
         // SAFETY: non-NULL and NUL-terminated per the contract above.
         let bytes = unsafe { CStr::from_ptr(request) }.to_bytes();
-        match ops::dispatch_bytes(call_id, bytes) {
+        match context().and_then(|ctx| ops::dispatch_bytes(ctx, call_id, bytes)) {
             Ok(json) => (Status::Ok, json),
             Err(err) => (err.status, err.to_json()),
         }
@@ -135,8 +143,7 @@ pub unsafe extern "C" fn rsso_call(
 #[no_mangle]
 pub extern "C" fn rsso_cancel(call_id: u64) -> u32 {
     boundary(|| {
-        let status =
-            if crate::runtime::cancel(call_id) { Status::Ok } else { Status::InvalidRequest };
+        let status = if context().is_ok_and(|ctx| ctx.cancel(call_id)) { Status::Ok } else { Status::InvalidRequest };
         (status, String::new())
     })
     .0 as u32

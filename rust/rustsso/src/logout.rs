@@ -3,9 +3,10 @@
 //! (`~/.aws/cli/cache/*.json` with `ProviderType: sso`) are deleted too; client registrations
 //! stay. Planned first, so PowerShell can ask -WhatIf / -Confirm about each file.
 
-use crate::aws::CommonParams;
 use crate::config::{self, ProfileKind};
+use crate::context::Call;
 use crate::error::{Error, Result, Status};
+use crate::params::CommonParams;
 use crate::token_cache;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -28,8 +29,9 @@ pub struct PlannedFile {
     pub description: String,
 }
 
-fn cli_cache_dir() -> Result<PathBuf> {
-    crate::config::home_dir()
+fn cli_cache_dir(call: &Call) -> Result<PathBuf> {
+    call.env
+        .home_dir()
         .map(|h| h.join(".aws").join("cli").join("cache"))
         .ok_or_else(|| Error::new(Status::Io, "The home directory could not be determined."))
 }
@@ -52,29 +54,20 @@ fn is_sso_role_cache(path: &Path) -> bool {
 
 /// The CLI's role-credential cache key for an SSO profile.
 pub fn role_cache_key(account_id: &str, role_name: &str, session_name: Option<&str>, start_url: &str) -> String {
+    use crate::cli_json::{Field, Object, Style};
     use sha1::Digest;
     // json.dumps(..., sort_keys=True, separators=(",", ":"))
-    let mut text = String::from("{\"accountId\":");
-    token_cache::push_python_json_string(&mut text, account_id);
-    text.push_str(",\"roleName\":");
-    token_cache::push_python_json_string(&mut text, role_name);
-    match session_name {
-        Some(s) => {
-            text.push_str(",\"sessionName\":");
-            token_cache::push_python_json_string(&mut text, s);
-        }
-        None => {
-            text.push_str(",\"startUrl\":");
-            token_cache::push_python_json_string(&mut text, start_url);
-        }
-    }
-    text.push('}');
-    hex::encode(sha1::Sha1::digest(text.as_bytes()))
+    let last = match session_name {
+        Some(s) => ("sessionName", Field::Str(s)),
+        None => ("startUrl", Field::Str(start_url)),
+    };
+    let fields = [("accountId", Field::Str(account_id)), ("roleName", Field::Str(role_name)), last];
+    hex::encode(sha1::Sha1::digest(crate::cli_json::to_string(&Object(&fields), Style::Compact).as_bytes()))
 }
 
-pub async fn plan(p: PlanParams) -> Result<Vec<PlannedFile>> {
-    let token_dir = token_cache::cache_dir()?;
-    let cli_dir = cli_cache_dir()?;
+pub async fn plan(call: Call, p: PlanParams) -> Result<Vec<PlannedFile>> {
+    let token_dir = token_cache::cache_dir(&call.env)?;
+    let cli_dir = cli_cache_dir(&call)?;
     let mut out = Vec::new();
     let mut push = |path: &Path, kind: &str, description: String| {
         out.push(PlannedFile { path: path.to_string_lossy().to_string(), kind: kind.to_string(), description })
@@ -88,13 +81,13 @@ pub async fn plan(p: PlanParams) -> Result<Vec<PlannedFile>> {
         }
         return Ok(out);
     }
-    let (target, source) = crate::login::target(&p.common, p.session_name.as_deref()).await?;
-    let location = crate::sso::token_location(&target)?;
+    let (target, source) = crate::login::target(&call, &p.common, p.session_name.as_deref()).await?;
+    let location = crate::sso::token_location(&call, &target)?;
     if is_token(&location.path) {
         push(&location.path, "token", format!("cached SSO token of {}", target.describe()));
     }
     // Role credentials the CLI cached for the profile, or for every profile of the session.
-    let profiles = source.load().await?;
+    let profiles = source.load(&call.env).await?;
     let mut roles = Vec::new();
     if target.session_only {
         for name in profiles.profiles() {
@@ -107,7 +100,7 @@ pub async fn plan(p: PlanParams) -> Result<Vec<PlannedFile>> {
     } else {
         roles.push(target.clone());
     }
-    for sp in roles {
+    for sp in roles.into_iter().filter(|sp| !sp.account_id.is_empty() && !sp.role_name.is_empty()) {
         let key = role_cache_key(&sp.account_id, &sp.role_name, sp.session_name.as_deref(), &sp.start_url);
         let file = cli_dir.join(format!("{key}.json"));
         if is_sso_role_cache(&file) {
@@ -131,9 +124,9 @@ pub struct Removed {
 }
 
 /// Logs out and deletes the planned files (only files inside the two cache folders).
-pub async fn apply(p: ApplyParams) -> Result<Vec<Removed>> {
-    let token_dir = token_cache::cache_dir()?;
-    let cli_dir = cli_cache_dir()?;
+pub async fn apply(call: Call, p: ApplyParams) -> Result<Vec<Removed>> {
+    let token_dir = token_cache::cache_dir(&call.env)?;
+    let cli_dir = cli_cache_dir(&call)?;
     let mut removed = Vec::new();
     for f in p.files {
         let path = PathBuf::from(&f.path);
@@ -147,7 +140,7 @@ pub async fn apply(p: ApplyParams) -> Result<Vec<Removed>> {
                 let token = obj.get("accessToken").and_then(|v| v.as_str());
                 let region = obj.get("region").and_then(|v| v.as_str());
                 if let (Some(token), Some(region)) = (token, region) {
-                    let clients = crate::sso::clients(None, &Default::default(), region).await;
+                    let clients = crate::sso_clients::clients(&call, None, &Default::default(), region).await;
                     // Errors are ignored, as the CLI does: the files go either way.
                     logout_called = clients.portal.logout().access_token(token).send().await.is_ok();
                 }
@@ -158,10 +151,20 @@ pub async fn apply(p: ApplyParams) -> Result<Vec<Removed>> {
                 // The role credentials of this session must not outlive it in memory.
                 let start_url = obj.get("startUrl").and_then(|v| v.as_str()).unwrap_or_default().to_string();
                 let session = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-                crate::sso::forget_session(&start_url);
-                crate::sso::forget_session_by_key(&session);
+                call.ctx.invalidate_session(&start_url);
+                call.ctx.invalidate_session_by_key(&session);
             }
         }
+        // A token is deleted under its refresh lock, so a refresh in flight cannot write it back
+        // afterwards; temporary files a killed writer left (they may hold a token) go with it.
+        let _lock = match (f.kind == "token", path.file_stem().and_then(|s| s.to_str())) {
+            (true, Some(key)) => {
+                let lock = token_cache::lock_async(&token_dir, key, crate::sso::LOCK_WAIT).await?;
+                token_cache::sweep_temporaries(&token_dir, key, std::time::Duration::ZERO);
+                Some(lock)
+            }
+            _ => None,
+        };
         match std::fs::remove_file(&path) {
             Ok(()) => removed.push(Removed { path: f.path, kind: f.kind, logout_called }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

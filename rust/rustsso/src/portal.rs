@@ -1,9 +1,11 @@
 //! The SSO portal operations exposed as commands: accounts, roles and role credentials for the
 //! token of an SSO profile, page by page.
 
-use crate::aws::{map_sdk_error, CommonParams};
 use crate::config::{ProfileSource, SsoProfile};
+use crate::context::Call;
 use crate::error::Result;
+use crate::params::CommonParams;
+use crate::sdk_error::map_sdk_error;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
@@ -21,8 +23,8 @@ pub struct PortalParams {
 
 /// The SSO profile named by the parameters (or selected by AWS_PROFILE / default), or the
 /// sso-session named directly.
-async fn sso_profile(common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
-    crate::login::target(common, session_name).await
+async fn sso_profile(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
+    crate::login::target(call, common, session_name).await
 }
 
 #[derive(Debug, Serialize)]
@@ -38,10 +40,10 @@ pub struct Account {
     pub email_address: Option<String>,
 }
 
-pub async fn list_accounts(p: PortalParams) -> Result<AccountPage> {
-    let (profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
-    let token = crate::sso::valid_token(&profile, &source).await?;
-    let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
+pub async fn list_accounts(call: Call, p: PortalParams) -> Result<AccountPage> {
+    let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
+    let token = crate::sso::valid_token(&call, &profile, &source).await?;
+    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await;
     let out = clients
         .portal
         .list_accounts()
@@ -77,11 +79,18 @@ pub struct Role {
     pub role_name: Option<String>,
 }
 
-pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
-    let (profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
+pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage> {
+    let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     let account_id = p.account_id.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| profile.account_id.clone());
-    let token = crate::sso::valid_token(&profile, &source).await?;
-    let clients = crate::sso::clients(profile.config_profile(), &source, &profile.sso_region).await;
+    if account_id.trim().is_empty() {
+        return Err(crate::error::Error::with_code(
+            crate::error::Status::InvalidRequest,
+            "AccountIdRequired",
+            format!("{} names no account (sso_account_id). Pass -AccountId.", profile.describe()),
+        ));
+    }
+    let token = crate::sso::valid_token(&call, &profile, &source).await?;
+    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await;
     let out = clients
         .portal
         .list_account_roles()
@@ -103,14 +112,14 @@ pub async fn list_account_roles(p: PortalParams) -> Result<RolePage> {
 }
 
 /// Role credentials for the profile's account and role, or for the given ones.
-pub async fn get_role_credentials(p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
-    let (mut profile, source) = sso_profile(&p.common, p.session_name.as_deref()).await?;
+pub async fn get_role_credentials(call: Call, p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
+    let (mut profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     if let Some(a) = p.account_id.filter(|a| !a.trim().is_empty()) {
         profile.account_id = a;
     }
     if let Some(r) = p.role_name.filter(|r| !r.trim().is_empty()) {
         profile.role_name = r;
     }
-    let creds = crate::sso::role_credentials(&profile, &source).await?;
+    let creds = crate::sso::role_credentials(&call, &profile, &source).await?;
     Ok(crate::credentials::ExportedCredentials::new(&creds, Some(profile.account_id.clone()), true))
 }

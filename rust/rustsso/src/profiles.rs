@@ -2,9 +2,9 @@
 //! completer: read from disk only, no network call.
 
 use crate::config::{self, ProfileKind, ProfileSource};
+use crate::context::Call;
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -30,17 +30,15 @@ pub struct ProfileDetail {
     pub problem: Option<String>,
 }
 
-pub async fn list(p: ListParams) -> Result<Vec<ProfileDetail>> {
-    let source = ProfileSource { location: p.profile_location.filter(|l| !l.trim().is_empty()) };
-    let profiles = source.load().await?;
-    let files = source.candidate_files();
-    let file_text: Vec<(String, String)> = files
-        .iter()
-        .filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?)))
-        .collect();
+pub async fn list(call: Call, p: ListParams) -> Result<Vec<ProfileDetail>> {
+    let source = ProfileSource::new(p.profile_location.as_deref(), &call.env);
+    let profiles = source.load(&call.env).await?;
+    let files = source.candidate_files(&call.env);
+    let file_text: Vec<(String, String)> =
+        files.iter().filter_map(|f| Some((f.to_string_lossy().to_string(), std::fs::read_to_string(f).ok()?))).collect();
     let mut names: Vec<&str> = profiles.profiles().collect();
     names.sort_unstable();
-    let now = OffsetDateTime::now_utc();
+    let now = call.now();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let profile = profiles.get_profile(name);
@@ -70,7 +68,7 @@ pub async fn list(p: ListParams) -> Result<Vec<ProfileDetail>> {
         match config::resolve_profile(&profiles, name) {
             Ok(ProfileKind::Sso(sso)) => {
                 detail.kind = if sso.session_name.is_some() { "sso" } else { "sso-legacy" };
-                let token = crate::sso::token_location(&sso).ok().and_then(|l| crate::token_cache::read_token(&l.path));
+                let token = crate::sso::token_location(&call, &sso).ok().and_then(|l| crate::sso::read_profile_token(&call, &sso, &l.path));
                 detail.token_status = Some(match &token {
                     None => "missing",
                     Some(t) if !t.is_expired(now) => "valid",

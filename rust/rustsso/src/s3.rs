@@ -1,8 +1,11 @@
 //! S3 ListBuckets, one page per call so the caller can stream pages and stop early.
 
-use crate::aws::{map_sdk_error, sdk_config, CommonParams};
+use crate::context::Call;
 use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
+use crate::params::CommonParams;
+use crate::sdk_error::map_sdk_error;
+use crate::service_config::{cached_client, client_key, sdk_config};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 
@@ -42,14 +45,14 @@ pub struct ListBucketsPage {
     pub owner: Option<Owner>,
 }
 
-pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBucketsPage>> {
+pub async fn list_buckets_page(call: Call, p: ListBucketsParams) -> Result<WithMeta<ListBucketsPage>> {
     let started = std::time::Instant::now();
     let recorder = EndpointRecorder::default();
-    let (sdk, resolution, config_key) = sdk_config(&p.common).await?;
+    let (sdk, resolution, config_key) = sdk_config(&call, &p.common).await?;
     let endpoint = p.common.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
-    let key = format!("s3|{}|{}|{path_style}", config_key, endpoint.unwrap_or_default());
-    let client = crate::aws::cached_client(key, || {
+    let key = client_key(&config_key, &format!("s3|{}|{path_style}", endpoint.unwrap_or_default()));
+    let client = cached_client(&call, key, || {
         let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
         if let Some(url) = endpoint {
             conf = conf.endpoint_url(url);
@@ -72,9 +75,9 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBuck
         .iter()
         .map(|b| Bucket {
             name: b.name().unwrap_or_default().to_string(),
-            creation_date: b.creation_date().and_then(|d| {
-                time::OffsetDateTime::from_unix_timestamp_nanos(d.as_nanos()).ok()?.format(&Rfc3339).ok()
-            }),
+            creation_date: b
+                .creation_date()
+                .and_then(|d| time::OffsetDateTime::from_unix_timestamp_nanos(d.as_nanos()).ok()?.format(&Rfc3339).ok()),
             bucket_region: b.bucket_region().map(str::to_string),
             bucket_arn: b.bucket_arn().map(str::to_string),
         })
@@ -83,10 +86,7 @@ pub async fn list_buckets_page(p: ListBucketsParams) -> Result<WithMeta<ListBuck
         buckets,
         continuation_token: out.continuation_token().map(str::to_string),
         prefix: out.prefix().map(str::to_string),
-        owner: out.owner().map(|o| Owner {
-            id: o.id().map(str::to_string),
-            display_name: o.display_name().map(str::to_string),
-        }),
+        owner: out.owner().map(|o| Owner { id: o.id().map(str::to_string), display_name: o.display_name().map(str::to_string) }),
     };
-    Ok(WithMeta { result: page, meta: CallMeta::new("S3 ListBuckets", started, &recorder, &resolution) })
+    Ok(WithMeta { result: page, meta: CallMeta::new(&call, "S3 ListBuckets", started, &recorder, &resolution) })
 }

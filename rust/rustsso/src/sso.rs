@@ -3,115 +3,28 @@
 //! cached in memory and shared by every caller in the process.
 
 use crate::config::{ProfileSource, SsoProfile};
+use crate::context::{Call, RoleKey};
 use crate::error::{Error, Result, Status};
+use crate::sso_clients::clients;
 use crate::token_cache::{self, CachedToken};
-use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::{self, error::CredentialsError, ProvideCredentials};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use once_cell::sync::Lazy;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 /// Refresh a token this long before it expires (the SDKs' rule).
 pub const REFRESH_WINDOW: time::Duration = time::Duration::minutes(5);
 /// At most one refresh attempt per token in this interval.
-pub const REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(30);
+pub const REFRESH_RETRY_INTERVAL: time::Duration = time::Duration::seconds(30);
 /// Role credentials are reused until this long before they expire.
 pub const ROLE_CREDENTIALS_BUFFER: Duration = Duration::from_secs(5 * 60);
 /// Longest wait for another process's refresh or login.
 pub const LOCK_WAIT: Duration = Duration::from_secs(15);
 
-/// SSO portal and OIDC clients for one SSO region and profile, honouring the endpoint settings
-/// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, profile endpoint_url).
-#[derive(Clone, Debug)]
-pub struct SsoClients {
-    pub portal: aws_sdk_sso::Client,
-    pub oidc: aws_sdk_ssooidc::Client,
-    /// Base URL of the OIDC service, for the browser's /authorize page.
-    pub oidc_base_url: String,
-}
-
-static CLIENTS: Lazy<Mutex<HashMap<(String, ProfileSource, String, String), SsoClients>>> = Lazy::new(Default::default);
-
-pub async fn clients(profile_name: Option<&str>, source: &ProfileSource, sso_region: &str) -> SsoClients {
-    let key = (
-        profile_name.unwrap_or_default().to_string(),
-        source.clone(),
-        sso_region.to_string(),
-        crate::aws::env_fingerprint(),
-    );
-    if let Some(c) = lock(&CLIENTS).get(&key) {
-        return c.clone();
-    }
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(sso_region.to_string()))
-        .timeout_config(crate::aws::default_timeouts())
-        .no_credentials()
-        .profile_files(source.profile_files());
-    if let Some(name) = profile_name {
-        loader = loader.profile_name(name);
-    }
-    let sdk = loader.load().await;
-    let oidc_base_url = std::env::var("AWS_ENDPOINT_URL_SSO_OIDC")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| sdk.endpoint_url().map(str::to_string))
-        .map(|u| u.trim().trim_end_matches('/').to_string())
-        .unwrap_or_else(|| format!("https://oidc.{sso_region}.amazonaws.com"));
-    let clients = SsoClients {
-        portal: aws_sdk_sso::Client::new(&sdk),
-        oidc: aws_sdk_ssooidc::Client::new(&sdk),
-        oidc_base_url,
-    };
-    lock(&CLIENTS).insert(key, clients.clone());
-    clients
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Per-token-file state shared by every caller in the process.
-#[derive(Default)]
-struct TokenSlot {
-    refresh: tokio::sync::Mutex<Option<Instant>>,
-}
-
-static TOKEN_SLOTS: Lazy<Mutex<HashMap<String, Arc<TokenSlot>>>> = Lazy::new(Default::default);
-
-fn token_slot(key: &str) -> Arc<TokenSlot> {
-    lock(&TOKEN_SLOTS).entry(key.to_string()).or_default().clone()
-}
-
 fn is_fresh(t: &CachedToken, now: OffsetDateTime) -> bool {
     t.expires_at > now + REFRESH_WINDOW
-}
-
-/// The cached token of a profile; a token written for another start URL (the session was
-/// re-pointed at another portal) counts as none.
-pub fn read_profile_token(profile: &SsoProfile, path: &std::path::Path) -> Option<CachedToken> {
-    let token = token_cache::read_token(path)?;
-    match &token.start_url {
-        Some(url) if url.trim_end_matches('/') != profile.start_url.trim_end_matches('/') => None,
-        _ => Some(token),
-    }
-}
-
-/// Forgets the role credentials cached for a session (or legacy start URL) after a logout or a
-/// new login, together with the cached configurations that could still serve them.
-pub fn forget_session(session_or_start_url: &str) {
-    lock(&ROLE_SLOTS).retain(|(key, _, _), _| key != session_or_start_url);
-    crate::aws::forget_cached_configs();
-}
-
-/// Like [`forget_session`], for a token file's key (the SHA-1 of the session name or start URL).
-pub fn forget_session_by_key(key: &str) {
-    lock(&ROLE_SLOTS).retain(|(session, _, _), _| token_cache::cache_key(Some(session), session) != key);
-    crate::aws::forget_cached_configs();
 }
 
 /// Where a profile's token lives.
@@ -121,19 +34,42 @@ pub struct TokenLocation {
     pub path: std::path::PathBuf,
 }
 
-pub fn token_location(profile: &SsoProfile) -> Result<TokenLocation> {
-    let dir = token_cache::cache_dir()?;
+pub fn token_location(call: &Call, profile: &SsoProfile) -> Result<TokenLocation> {
+    let dir = token_cache::cache_dir(&call.env)?;
     let key = token_cache::cache_key(profile.session_name.as_deref(), &profile.start_url);
     let path = token_cache::token_path(&dir, &key);
     Ok(TokenLocation { dir, key, path })
 }
 
+/// The one reader of a profile's cached token. A token written for another start URL (the
+/// session was re-pointed at another portal) counts as none. A token this session refreshed but
+/// could not write back is served from memory while it is newer than the file's.
+pub fn read_profile_token(call: &Call, profile: &SsoProfile, path: &std::path::Path) -> Option<CachedToken> {
+    let from_file = token_cache::read_token(path).filter(|t| match &t.start_url {
+        Some(url) => url.trim_end_matches('/') == profile.start_url.trim_end_matches('/'),
+        None => true,
+    });
+    let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let in_memory = call.ctx.token_slot(key).unsaved();
+    match (from_file, in_memory) {
+        (Some(f), Some(m)) if m.expires_at > f.expires_at => Some(m),
+        (None, Some(m)) => Some(m),
+        (f, _) => f,
+    }
+}
+
+/// The expiry of a profile's cached token, for diagnostics.
+pub fn token_expiry(call: &Call, profile: &SsoProfile) -> Option<String> {
+    let location = token_location(call, profile).ok()?;
+    read_profile_token(call, profile, &location.path).map(|t| token_cache::format_timestamp(t.expires_at))
+}
+
 /// A valid access token for the profile: the cached one, refreshed when it is within five
 /// minutes of expiry and refreshable. Never starts a login.
-pub async fn valid_token(profile: &SsoProfile, source: &ProfileSource) -> Result<CachedToken> {
-    let loc = token_location(profile)?;
-    let now = OffsetDateTime::now_utc();
-    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
+pub async fn valid_token(call: &Call, profile: &SsoProfile, source: &ProfileSource) -> Result<CachedToken> {
+    let loc = token_location(call, profile)?;
+    let now = call.now();
+    let token = read_profile_token(call, profile, &loc.path).ok_or_else(|| no_token(profile, &loc))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }
@@ -141,45 +77,40 @@ pub async fn valid_token(profile: &SsoProfile, source: &ProfileSource) -> Result
         // Legacy tokens are never refreshed; others without a refresh token or registration.
         return if token.is_expired(now) { Err(expired(profile, &token)) } else { Ok(token) };
     }
-    refresh(profile, source, &loc).await
+    refresh(call, profile, source, &loc).await
 }
 
-async fn refresh(profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocation) -> Result<CachedToken> {
-    let slot = token_slot(&loc.key);
+async fn refresh(call: &Call, profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocation) -> Result<CachedToken> {
+    let slot = call.ctx.token_slot(&loc.key);
     // Single flight within the process: one caller refreshes, the others wait and re-read.
-    let mut last_attempt = slot.refresh.lock().await;
-    let now = OffsetDateTime::now_utc();
-    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
+    let mut last_attempt = slot.last_attempt.lock().await;
+    let now = call.now();
+    let token = read_profile_token(call, profile, &loc.path).ok_or_else(|| no_token(profile, loc))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }
-    if last_attempt.is_some_and(|t| t.elapsed() < REFRESH_RETRY_INTERVAL) {
+    if last_attempt.is_some_and(|t| now - t < REFRESH_RETRY_INTERVAL) {
         return if token.is_expired(now) { Err(expired(profile, &token)) } else { Ok(token) };
     }
-    // Across processes: the cache lock, then a re-read in case another process refreshed.
-    let (dir, key) = (loc.dir.clone(), loc.key.clone());
-    let locked = tokio::task::spawn_blocking(move || token_cache::lock(&dir, &key, LOCK_WAIT))
-        .await
-        .map_err(|e| Error::internal(format!("lock task failed: {e}")))?;
-    let _file_lock = match locked {
+    // Across processes: the cache lock, then a re-read in case another process refreshed. While
+    // the token is still valid, a refresh that another process has in flight holds up nothing:
+    // the token is served at once. Only an expired token waits for the lock.
+    let wait = if token.is_expired(now) { LOCK_WAIT } else { Duration::ZERO };
+    let _file_lock = match token_cache::lock_async(&loc.dir, &loc.key, wait).await {
         Ok(lock) => lock,
-        // Another process holds the lock for long: serve the token while it is still valid.
-        Err(e) if !token.is_expired(OffsetDateTime::now_utc()) => {
-            let _ = e;
-            return Ok(token);
-        }
+        Err(_) if !token.is_expired(call.now()) => return Ok(token),
         Err(e) => return Err(e),
     };
-    let now = OffsetDateTime::now_utc();
-    let token = read_profile_token(profile, &loc.path).ok_or_else(|| no_token(profile))?;
+    let now = call.now();
+    let token = read_profile_token(call, profile, &loc.path).ok_or_else(|| no_token(profile, loc))?;
     if is_fresh(&token, now) {
         return Ok(token);
     }
     if !token.is_refreshable(now) {
         return if token.is_expired(now) { Err(expired(profile, &token)) } else { Ok(token) };
     }
-    *last_attempt = Some(Instant::now());
-    let clients = clients(profile.config_profile(), source, &profile.sso_region).await;
+    *last_attempt = Some(now);
+    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
     let response = clients
         .oidc
         .create_token()
@@ -192,22 +123,37 @@ async fn refresh(profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocati
     match response {
         Ok(out) => {
             let access = out.access_token().filter(|t| !t.is_empty()).ok_or_else(|| {
-                Error::with_code(Status::ServiceError, "MalformedResponse", "SSO-OIDC CreateToken returned no access token.")
+                Error::with_code(
+                    Status::ServiceError,
+                    "InvalidResponse",
+                    format!("SSO-OIDC CreateToken (at {}) returned no access token.", crate::sso_clients::host_of(&clients.oidc_base_url)),
+                )
             })?;
             let mut refreshed = token.clone();
             refreshed.access_token = crate::secret::SecretString::new(access);
-            refreshed.expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(out.expires_in() as i64);
+            refreshed.expires_at = call.now() + time::Duration::seconds(out.expires_in() as i64);
             // The SDKs keep the old refresh token when the response carries none (the AWS CLI
             // drops it); keeping it lets the session go on refreshing.
             if let Some(rt) = out.refresh_token().filter(|t| !t.is_empty()) {
                 refreshed.refresh_token = Some(crate::secret::SecretString::new(rt));
             }
-            token_cache::write_token(&loc.path, &refreshed)?;
+            if let Err(e) = token_cache::write_token_async(&loc.path, &refreshed).await {
+                // The server may already have rotated the refresh token: throwing the new one
+                // away would end the session. Keep it for this session and say so.
+                slot.keep_unsaved(refreshed.clone());
+                call.warn(format!(
+                    "The refreshed SSO token of {} could not be saved to '{}' ({}); it is used for this session only, and the next session may need a new login.",
+                    profile.describe(),
+                    loc.path.display(),
+                    e.message
+                ));
+            } else {
+                slot.forget_unsaved();
+            }
             Ok(refreshed)
         }
         Err(err) => {
-            let now = OffsetDateTime::now_utc();
-            if !token.is_expired(now) {
+            if !token.is_expired(call.now()) {
                 // Keep serving the still-valid token; the next attempt comes after the interval.
                 return Ok(token);
             }
@@ -235,18 +181,32 @@ where
             );
         }
     }
-    let inner = crate::aws::map_sdk_error("SSO-OIDC CreateToken", err);
+    let inner = crate::sdk_error::map_sdk_error("SSO-OIDC CreateToken", err);
     Error::with_code(
         inner.status,
         inner.code,
-        format!("The SSO token of {} has expired and could not be refreshed: {} {}", profile.describe(), inner.message, profile.login_hint()),
+        format!(
+            "The SSO token of {} has expired and could not be refreshed: {} {}",
+            profile.describe(),
+            inner.message,
+            profile.login_hint()
+        ),
     )
 }
 
-fn no_token(profile: &SsoProfile) -> Error {
+fn no_token(profile: &SsoProfile, loc: &TokenLocation) -> Error {
+    let derived_from = match &profile.session_name {
+        Some(session) => format!("the sso-session name '{session}'"),
+        None => format!("the start URL {}", profile.start_url),
+    };
     Error::new(
         Status::NoCachedToken,
-        format!("No cached SSO token was found for {}. {}", profile.describe(), profile.login_hint()),
+        format!(
+            "No cached SSO token was found for {} (looked for '{}', named by the SHA-1 of {derived_from}). {}",
+            profile.describe(),
+            loc.path.display(),
+            profile.login_hint()
+        ),
     )
 }
 
@@ -262,30 +222,23 @@ fn expired(profile: &SsoProfile, token: &CachedToken) -> Error {
     )
 }
 
-/// Role credentials cached per (session or start URL, account, role).
-#[derive(Default)]
-struct RoleSlot {
-    credentials: tokio::sync::Mutex<Option<Credentials>>,
-}
-
-static ROLE_SLOTS: Lazy<Mutex<HashMap<(String, String, String), Arc<RoleSlot>>>> = Lazy::new(Default::default);
-
 /// Role credentials for the profile, fetched once and shared until five minutes before expiry.
-pub async fn role_credentials(profile: &SsoProfile, source: &ProfileSource) -> Result<Credentials> {
-    let key = (
-        profile.session_name.clone().unwrap_or_else(|| profile.start_url.clone()),
-        profile.account_id.clone(),
-        profile.role_name.clone(),
-    );
-    let slot = lock(&ROLE_SLOTS).entry(key).or_default().clone();
+pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &ProfileSource) -> Result<Credentials> {
+    profile.require_role()?;
+    let key = RoleKey {
+        session: profile.session_name.clone().unwrap_or_else(|| profile.start_url.clone()),
+        account_id: profile.account_id.clone(),
+        role_name: profile.role_name.clone(),
+    };
+    let slot = call.ctx.role_slot(key);
     let mut cached = slot.credentials.lock().await;
     if let Some(c) = cached.as_ref() {
-        if c.expiry().is_some_and(|e| e > SystemTime::now() + ROLE_CREDENTIALS_BUFFER) {
+        if c.expiry().is_some_and(|e| e > SystemTime::from(call.now()) + ROLE_CREDENTIALS_BUFFER) {
             return Ok(c.clone());
         }
     }
-    let token = valid_token(profile, source).await?;
-    let clients = clients(profile.config_profile(), source, &profile.sso_region).await;
+    let token = valid_token(call, profile, source).await?;
+    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
     let out = clients
         .portal
         .get_role_credentials()
@@ -294,20 +247,32 @@ pub async fn role_credentials(profile: &SsoProfile, source: &ProfileSource) -> R
         .access_token(token.access_token.expose())
         .send()
         .await
-        .map_err(|e| role_error(profile, e))?;
-    let rc = out.role_credentials().ok_or_else(|| {
-        Error::with_code(Status::ServiceError, "MalformedResponse", "SSO GetRoleCredentials returned no credentials.")
-    })?;
-    let (Some(ak), Some(sk)) = (rc.access_key_id(), rc.secret_access_key()) else {
-        return Err(Error::with_code(Status::ServiceError, "MalformedResponse", "SSO GetRoleCredentials returned incomplete credentials."));
+        .map_err(|e| role_error(profile, &clients.portal_host, e))?;
+    let incomplete = |what: &str| {
+        Error::with_code(
+            Status::ServiceError,
+            "InvalidResponse",
+            format!(
+                "SSO GetRoleCredentials at {} returned an incomplete answer ({what}) for role '{}' in account '{}'; no credentials were used.",
+                clients.portal_host, profile.role_name, profile.account_id
+            ),
+        )
     };
-    let expiry = SystemTime::UNIX_EPOCH + Duration::from_millis(rc.expiration().max(0) as u64);
-    let creds = Credentials::new(ak, sk, rc.session_token().map(str::to_string), Some(expiry), "SSO");
+    let rc = out.role_credentials().ok_or_else(|| incomplete("no roleCredentials"))?;
+    let non_empty = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_string);
+    let ak = non_empty(rc.access_key_id()).ok_or_else(|| incomplete("no accessKeyId"))?;
+    let sk = non_empty(rc.secret_access_key()).ok_or_else(|| incomplete("no secretAccessKey"))?;
+    let st = non_empty(rc.session_token()).ok_or_else(|| incomplete("no sessionToken"))?;
+    if rc.expiration() <= 0 {
+        return Err(incomplete("no expiration"));
+    }
+    let expiry = SystemTime::UNIX_EPOCH + Duration::from_millis(rc.expiration() as u64);
+    let creds = Credentials::new(ak, sk, Some(st), Some(expiry), "SSO");
     *cached = Some(creds.clone());
     Ok(creds)
 }
 
-fn role_error<E, R>(profile: &SsoProfile, err: SdkError<E, R>) -> Error
+fn role_error<E, R>(profile: &SsoProfile, host: &str, err: SdkError<E, R>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -337,14 +302,24 @@ where
             _ => {}
         }
     }
-    crate::aws::map_sdk_error("SSO GetRoleCredentials", err)
+    let _ = host;
+    crate::sdk_error::map_sdk_error("SSO GetRoleCredentials", err)
 }
 
 /// A credentials provider for the SDK clients, backed by the shared role-credentials cache.
+/// It holds the context weakly: the context's configuration cache holds the provider.
 #[derive(Debug, Clone)]
 pub struct SsoCredentialsProvider {
+    pub ctx: std::sync::Weak<crate::context::Context>,
+    pub env: crate::env::EnvView,
     pub profile: SsoProfile,
     pub source: ProfileSource,
+}
+
+impl SsoCredentialsProvider {
+    pub fn new(call: &Call, profile: SsoProfile, source: ProfileSource) -> Self {
+        SsoCredentialsProvider { ctx: std::sync::Arc::downgrade(&call.ctx), env: call.env.clone(), profile, source }
+    }
 }
 
 impl ProvideCredentials for SsoCredentialsProvider {
@@ -353,7 +328,9 @@ impl ProvideCredentials for SsoCredentialsProvider {
         Self: 'a,
     {
         provider::future::ProvideCredentials::new(async move {
-            role_credentials(&self.profile, &self.source).await.map_err(CredentialsError::provider_error)
+            let ctx = self.ctx.upgrade().ok_or_else(|| CredentialsError::not_loaded("the library context has ended"))?;
+            let call = Call::new(ctx, self.env.clone());
+            role_credentials(&call, &self.profile, &self.source).await.map_err(CredentialsError::provider_error)
         })
     }
 }

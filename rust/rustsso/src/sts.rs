@@ -1,8 +1,11 @@
 //! STS GetCallerIdentity: who the resolved credentials belong to.
 
-use crate::aws::{map_sdk_error, sdk_config, CommonParams};
+use crate::context::Call;
 use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
+use crate::params::CommonParams;
+use crate::sdk_error::map_sdk_error;
+use crate::service_config::{cached_client, client_key, sdk_config};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -12,13 +15,13 @@ pub struct CallerIdentity {
     pub user_id: Option<String>,
 }
 
-pub async fn get_caller_identity(p: CommonParams) -> Result<WithMeta<CallerIdentity>> {
+pub async fn get_caller_identity(call: Call, p: CommonParams) -> Result<WithMeta<CallerIdentity>> {
     let started = std::time::Instant::now();
     let recorder = EndpointRecorder::default();
-    let (sdk, resolution, config_key) = sdk_config(&p).await?;
+    let (sdk, resolution, config_key) = sdk_config(&call, &p).await?;
     let endpoint = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let key = format!("sts|{}|{}", config_key, endpoint.unwrap_or_default());
-    let client = crate::aws::cached_client(key, || {
+    let key = client_key(&config_key, &format!("sts|{}", endpoint.unwrap_or_default()));
+    let client = cached_client(&call, key, || {
         let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
         if let Some(url) = endpoint {
             conf = conf.endpoint_url(url);
@@ -37,5 +40,5 @@ pub async fn get_caller_identity(p: CommonParams) -> Result<WithMeta<CallerIdent
         arn: out.arn().map(str::to_string),
         user_id: out.user_id().map(str::to_string),
     };
-    Ok(WithMeta { result: identity, meta: CallMeta::new("STS GetCallerIdentity", started, &recorder, &resolution) })
+    Ok(WithMeta { result: identity, meta: CallMeta::new(&call, "STS GetCallerIdentity", started, &recorder, &resolution) })
 }

@@ -49,10 +49,10 @@ pub fn cache_key(session_name: Option<&str>, start_url: &str) -> String {
 }
 
 /// `~/.aws/sso/cache` (the CLI has no override for it).
-pub fn cache_dir() -> Result<PathBuf> {
-    crate::config::home_dir().map(|h| h.join(".aws").join("sso").join("cache")).ok_or_else(|| {
-        Error::new(Status::Io, "The home directory could not be determined (HOME, or USERPROFILE on Windows, is not set).")
-    })
+pub fn cache_dir(env: &crate::env::EnvView) -> Result<PathBuf> {
+    env.home_dir()
+        .map(|h| h.join(".aws").join("sso").join("cache"))
+        .ok_or_else(|| Error::new(Status::Io, "The home directory could not be determined (HOME, or USERPROFILE on Windows, is not set)."))
 }
 
 pub fn token_path(dir: &Path, key: &str) -> PathBuf {
@@ -63,11 +63,7 @@ pub fn token_path(dir: &Path, key: &str) -> PathBuf {
 /// pre-2021 CLI's `UTC` suffix.
 pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
     let t = text.trim();
-    let normalised = if let Some(stripped) = t.strip_suffix("UTC") {
-        format!("{}Z", stripped.trim_end())
-    } else {
-        t.to_string()
-    };
+    let normalised = if let Some(stripped) = t.strip_suffix("UTC") { format!("{}Z", stripped.trim_end()) } else { t.to_string() };
     OffsetDateTime::parse(&normalised, &Rfc3339).ok().or_else(|| {
         // Some writers omit the offset entirely; treat that as UTC.
         OffsetDateTime::parse(&format!("{normalised}Z"), &Rfc3339).ok()
@@ -77,15 +73,7 @@ pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
 /// `YYYY-MM-DDTHH:MM:SSZ`, the CLI's format (aws-config's reader rejects offsets).
 pub fn format_timestamp(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
 /// Parses cache file text. Keys are matched case-insensitively, as aws-config does; anything
@@ -93,9 +81,7 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
 pub fn parse_token(text: &str) -> Option<CachedToken> {
     let value: Value = serde_json::from_str(text).ok()?;
     let obj = value.as_object()?;
-    let get = |name: &str| -> Option<&str> {
-        obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
-    };
+    let get = |name: &str| -> Option<&str> { obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str()) };
     let access_token = get("accessToken").filter(|t| !t.is_empty())?;
     let expires_at = parse_timestamp(get("expiresAt")?)?;
     Some(CachedToken {
@@ -140,44 +126,13 @@ pub fn serialize_token(token: &CachedToken) -> String {
     if let Some(v) = &token.refresh_token {
         fields.push(("refreshToken", v.expose().to_string()));
     }
-    let mut out = String::from("{");
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        push_python_json_string(&mut out, k);
-        out.push_str(": ");
-        push_python_json_string(&mut out, v);
-    }
-    out.push('}');
+    let object: Vec<(&str, crate::cli_json::Field)> = fields.iter().map(|(k, v)| (*k, crate::cli_json::Field::Str(v))).collect();
+    let out = crate::cli_json::to_string(&crate::cli_json::Object(&object), crate::cli_json::Style::Default);
+    drop(object);
     for (_, v) in fields.iter_mut() {
         zeroize::Zeroize::zeroize(v);
     }
     out
-}
-
-/// A JSON string as Python's `json.dumps(ensure_ascii=True)` writes it.
-pub fn push_python_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{:04x}", unit));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// Creates the cache directory with mode 0700 (from creation, not chmod after).
@@ -250,14 +205,55 @@ pub fn write_token(path: &Path, token: &CachedToken) -> Result<()> {
     result
 }
 
+/// [`write_token`] on a blocking thread (it flushes to disk and, on Windows, may retry).
+pub async fn write_token_async(path: &Path, token: &CachedToken) -> Result<()> {
+    let (path, token) = (path.to_path_buf(), token.clone());
+    tokio::task::spawn_blocking(move || write_token(&path, &token))
+        .await
+        .map_err(|e| Error::internal(format!("the cache writer stopped: {e}")))?
+}
+
+/// [`write_atomic`] on a blocking thread.
+pub async fn write_atomic_async(path: &Path, contents: Vec<u8>) -> Result<()> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let mut contents = contents;
+        let result = write_atomic(&path, &contents);
+        zeroize::Zeroize::zeroize(&mut contents);
+        result
+    })
+    .await
+    .map_err(|e| Error::internal(format!("the cache writer stopped: {e}")))?
+}
+
+/// Deletes temporary files of `<key>.json` left by a writer that was killed between create and
+/// rename (they may hold a token). Only files older than `min_age` go, so a writer that is
+/// running now keeps its own.
+pub fn sweep_temporaries(dir: &Path, key: &str, min_age: Duration) -> usize {
+    let prefix = format!(".{key}.json.");
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(&prefix) && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old_enough = entry.metadata().and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= min_age);
+        if old_enough && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// An exclusive lock on `<key>.lock` in the cache directory, released on drop (and by the OS if
 /// the process dies, so a crashed process never leaves a stale lock).
 pub struct CacheLock {
     _file: File,
 }
 
-/// Takes the per-key lock, waiting at most `wait`. Blocking: call from a blocking context.
-pub fn lock(dir: &Path, key: &str, wait: Duration) -> Result<CacheLock> {
+fn open_lock_file(dir: &Path, key: &str) -> Result<(File, PathBuf)> {
     ensure_dir(dir)?;
     let path = dir.join(format!("{key}.lock"));
     let mut options = OpenOptions::new();
@@ -265,20 +261,43 @@ pub fn lock(dir: &Path, key: &str, wait: Duration) -> Result<CacheLock> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options.open(&path).map_err(|e| io_error("open the lock file", &path, &e))?;
+    Ok((file, path))
+}
+
+fn lock_timeout(path: &Path, wait: Duration) -> Error {
+    Error::with_code(
+        Status::Timeout,
+        "CacheLockTimeout",
+        format!("Another process held the token cache lock '{}' for more than {} s.", path.display(), wait.as_secs()),
+    )
+}
+
+/// Takes the per-key lock, waiting at most `wait`. Blocking: for threads outside the runtime.
+pub fn lock(dir: &Path, key: &str, wait: Duration) -> Result<CacheLock> {
+    let (file, path) = open_lock_file(dir, key)?;
     let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(CacheLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(25));
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(25)),
+            Err(std::fs::TryLockError::WouldBlock) => return Err(lock_timeout(&path, wait)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path, &e)),
+        }
+    }
+}
+
+/// Takes the per-key lock, waiting at most `wait` without holding up a runtime worker (and
+/// cancellable: dropping the future stops the wait).
+pub async fn lock_async(dir: &Path, key: &str, wait: Duration) -> Result<CacheLock> {
+    let (file, path) = open_lock_file(dir, key)?;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(CacheLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(25)).await
             }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::with_code(
-                    Status::Timeout,
-                    "CacheLockTimeout",
-                    format!("Another process held the token cache lock '{}' for more than {} s.", path.display(), wait.as_secs()),
-                ))
-            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(lock_timeout(&path, wait)),
             Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &path, &e)),
         }
     }
@@ -306,7 +325,14 @@ mod tests {
     #[test]
     fn every_timestamp_format_is_read() {
         let expected = datetime!(2024-05-06 07:08:09 UTC);
-        for text in ["2024-05-06T07:08:09Z", "2024-05-06T07:08:09UTC", "2024-05-06T07:08:09.000Z", "2024-05-06T07:08:09+00:00", "2024-05-06T09:08:09+02:00", "2024-05-06T07:08:09"] {
+        for text in [
+            "2024-05-06T07:08:09Z",
+            "2024-05-06T07:08:09UTC",
+            "2024-05-06T07:08:09.000Z",
+            "2024-05-06T07:08:09+00:00",
+            "2024-05-06T09:08:09+02:00",
+            "2024-05-06T07:08:09",
+        ] {
             assert_eq!(parse_timestamp(text), Some(expected), "{text}");
         }
         assert_eq!(parse_timestamp("2024-05-06T07:08:09.5Z").unwrap().nanosecond(), 500_000_000);
@@ -333,7 +359,15 @@ mod tests {
 
     #[test]
     fn corrupt_files_are_no_token() {
-        for text in ["", "{", "[]", "{\"accessToken\": 1}", "{\"accessToken\": \"a\"}", "{\"accessToken\": \"a\", \"expiresAt\": \"soon\"}", "\u{0}\u{1}"] {
+        for text in [
+            "",
+            "{",
+            "[]",
+            "{\"accessToken\": 1}",
+            "{\"accessToken\": \"a\"}",
+            "{\"accessToken\": \"a\", \"expiresAt\": \"soon\"}",
+            "\u{0}\u{1}",
+        ] {
             assert!(parse_token(text).is_none(), "{text:?}");
         }
         let t = parse_token(r#"{"ACCESSTOKEN":"a","expiresat":"2030-01-01T00:00:00Z"}"#).unwrap();

@@ -7,7 +7,7 @@ use common::*;
 use std::process::Command;
 
 fn python(script: &str) -> String {
-    let out = Command::new(python_with_botocore()).arg("-c").arg(script).output().expect("python3 runs");
+    let out = Command::new(python_with_botocore()).arg("-c").arg(script).envs(sandbox_env()).output().expect("python3 runs");
     assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -74,15 +74,15 @@ fn botocore_and_the_library_use_each_others_tokens() {
     //    library uses what botocore wrote with no new refresh.
     let token = s.issue(Some(&session), 300, true);
     s.write_cli_token(&session, &token);
-    python(&format!(
-        "import boto3\nboto3.Session(profile_name={profile:?}).get_credentials().get_frozen_credentials()"
-    ));
+    python(&format!("import boto3\nboto3.Session(profile_name={profile:?}).get_credentials().get_frozen_credentials()"));
     let by_botocore = read(&path);
     assert_ne!(by_botocore["accessToken"], token.access_token.as_str(), "botocore refreshed");
     let refreshes = s.fake.count("oidc:CreateToken:refresh_token");
     let other = unique("p2");
     let mut config = std::fs::read_to_string(&s.config).unwrap();
-    config.push_str(&format!("\n[profile {other}]\nsso_session = {session}\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\n"));
+    config.push_str(&format!(
+        "\n[profile {other}]\nsso_session = {session}\nsso_account_id = 111122223333\nsso_role_name = AdministratorAccess\n"
+    ));
     std::fs::write(&s.config, config).unwrap();
     let r = resolve(&other).expect("the library reads botocore's token");
     assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), refreshes, "no refresh by the library");

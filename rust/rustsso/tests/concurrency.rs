@@ -20,8 +20,9 @@ fn thirty_two_threads_make_one_refresh_and_one_role_call() {
     let barrier = Arc::new(std::sync::Barrier::new(32));
     let handles: Vec<_> = (0..32)
         .map(|_| {
-            let (barrier, profile) = (barrier.clone(), profile.clone());
+            let (barrier, profile, caller) = (barrier.clone(), profile.clone(), s.caller.clone());
             std::thread::spawn(move || {
+                caller.enter();
                 barrier.wait();
                 resolve(&profile).map(|r| r["credentials"]["access_key_id"].as_str().unwrap().to_string())
             })
@@ -46,7 +47,9 @@ fn child_process_resolves() {
 
 fn resolve_in_child(profile: &str) -> Result<(), String> {
     let request = serde_json::json!({"op": "credentials.resolve", "params": {"auth": {"profile": profile}}}).to_string();
-    aws_tools_rustsso::ops::dispatch_bytes(0, request.as_bytes()).map(|_| ()).map_err(|e| e.to_string())
+    // A process of its own: the process's environment (set by the parent) and a fresh context.
+    let ctx = aws_tools_rustsso::context::Context::new().map_err(|e| e.to_string())?;
+    aws_tools_rustsso::ops::dispatch_bytes(&ctx, 0, request.as_bytes()).map(|_| ()).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -63,7 +66,8 @@ fn thirty_two_processes_race_on_an_expiring_token() {
         std::thread::spawn(move || -> Result<(), String> {
             while !stop.load(Ordering::SeqCst) {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("cache file missing during the race: {e}"))?;
-                serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("cache file not JSON during the race: {e}: {text:?}"))?;
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|e| format!("cache file not JSON during the race: {e}: {text:?}"))?;
                 reads.fetch_add(1, Ordering::SeqCst);
             }
             Ok(())
@@ -75,6 +79,7 @@ fn thirty_two_processes_race_on_an_expiring_token() {
             Command::new(&exe)
                 .args(["--exact", "child_process_resolves", "--nocapture", "--test-threads", "1"])
                 .env(CHILD_ENV, &profile)
+                .envs(s.env_pairs())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -90,10 +95,7 @@ fn thirty_two_processes_race_on_an_expiring_token() {
     }
     let refreshes = s.fake.count("oidc:CreateToken:refresh_token");
     assert!((1..=2).contains(&refreshes), "CreateToken calls: {refreshes}");
-    println!(
-        "processes raced: 32; CreateToken calls: {refreshes}; cache reads by the watcher: {}",
-        reads.load(Ordering::SeqCst)
-    );
+    println!("processes raced: 32; CreateToken calls: {refreshes}; cache reads by the watcher: {}", reads.load(Ordering::SeqCst));
 }
 
 /// The body of the writer that gets killed (does nothing unless started by the kill test).

@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 const STATIC: &str = r#"{"access_key":"AKIDEXAMPLESTATIC","secret_key":"static-secret-key-example"}"#;
 
 /// One way of reaching a service: the operation's counter name and a call that needs it.
+type CallResult = Result<Value, (String, Value)>;
+
 struct Target {
     counter: &'static str,
-    run: fn(&Sandbox, u64) -> Result<Value, (String, Value)>,
+    run: fn(&Sandbox, u64) -> CallResult,
 }
 
 fn static_auth() -> Value {

@@ -7,11 +7,8 @@ use std::path::PathBuf;
 fn committed_header_matches_the_sources() {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
-    let bindings = cbindgen::Builder::new()
-        .with_crate(&crate_dir)
-        .with_config(config)
-        .generate()
-        .expect("cbindgen could not generate the header");
+    let bindings =
+        cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate().expect("cbindgen could not generate the header");
     let mut generated = Vec::new();
     bindings.write(&mut generated);
     let generated = String::from_utf8(generated).unwrap();

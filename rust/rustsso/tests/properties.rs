@@ -12,8 +12,25 @@ use std::ffi::{c_char, CStr};
 
 const CASES: u32 = 10_000;
 
+thread_local! {
+    static SANDBOX_ENV: std::cell::RefCell<serde_json::Map<String, Value>> = std::cell::RefCell::default();
+}
+
+fn use_sandbox_env(s: &Sandbox) {
+    SANDBOX_ENV.with(|e| *e.borrow_mut() = s.env_pairs().into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+}
+
 /// Calls the C ABI with raw bytes (cut at the first NUL, as a C caller's string would be).
+/// A well-formed request without an environment gets the sandbox's, so that no operation reads
+/// (or edits) the real home directory's files.
 fn call_raw(bytes: &[u8]) -> (u32, Value) {
+    let mut bytes = bytes.to_vec();
+    if let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(&bytes) {
+        if !request.contains_key("env") {
+            request.insert("env".into(), json!(SANDBOX_ENV.with(|e| e.borrow().clone())));
+            bytes = Value::Object(request).to_string().into_bytes();
+        }
+    }
     let mut owned: Vec<u8> = bytes.iter().copied().take_while(|b| *b != 0).collect();
     owned.push(0);
     let mut out: *mut c_char = std::ptr::null_mut();
@@ -48,7 +65,14 @@ fn json_value() -> impl Strategy<Value = Value> {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             proptest::collection::btree_map(
-                prop_oneof![Just("auth".to_string()), Just("profile".to_string()), Just("login_id".to_string()), Just("sections".to_string()), Just("path".to_string()), "[a-z_]{1,10}"],
+                prop_oneof![
+                    Just("auth".to_string()),
+                    Just("profile".to_string()),
+                    Just("login_id".to_string()),
+                    Just("sections".to_string()),
+                    Just("path".to_string()),
+                    "[a-z_]{1,10}"
+                ],
                 inner,
                 0..6
             )
@@ -60,13 +84,24 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// Operations that make no network call, whatever their parameters.
 const LOCAL_OPS: &[&str] = &["library.info", "config.list_profiles", "sso.login.wait", "sso.login.cancel", "config.edit", "no.such.op", ""];
 /// Operations that would call AWS: given a wrong-typed `auth`, they must fail before any call.
-const NETWORK_OPS: &[&str] = &["s3.list_buckets", "sts.get_caller_identity", "credentials.resolve", "sso.list_accounts", "sso.list_account_roles", "sso.get_role_credentials", "sso.login.begin", "sso.logout.plan"];
+const NETWORK_OPS: &[&str] = &[
+    "s3.list_buckets",
+    "sts.get_caller_identity",
+    "credentials.resolve",
+    "sso.list_accounts",
+    "sso.list_account_roles",
+    "sso.get_role_credentials",
+    "sso.login.begin",
+    "sso.logout.plan",
+];
 
 #[test]
 fn c_abi_requests_never_panic() {
     let s = Sandbox::new("[default]\nregion = us-east-1\n");
+    use_sandbox_env(&s);
     let scratch = s.home.join("scratch-config");
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
     // Random bytes, including invalid UTF-8 and NULs.
     runner
         .run(&proptest::collection::vec(any::<u8>(), 0..512), |bytes| {
@@ -126,13 +161,15 @@ fn ini_text() -> impl Strategy<Value = String> {
 fn config_text_never_panics() {
     let s = Sandbox::new("");
     let file = s.home.join("random-config");
-    let rt = aws_tools_rustsso::runtime::runtime().unwrap();
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
+    let env = aws_tools_rustsso::env::EnvView::from_pairs(s.env_pairs());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
     runner
         .run(&(ini_text(), "[a-z0-9 _.-]{0,12}"), |(text, name)| {
             std::fs::write(&file, &text).unwrap();
-            let source = aws_tools_rustsso::config::ProfileSource { location: Some(file.to_string_lossy().to_string()) };
-            if let Ok(profiles) = rt.block_on(source.load()) {
+            let source = aws_tools_rustsso::config::ProfileSource::new(Some(&file.to_string_lossy()), &env);
+            if let Ok(profiles) = rt.block_on(source.load(&env)) {
                 let mut names: Vec<String> = profiles.profiles().map(str::to_string).collect();
                 names.push(name);
                 for n in names {
@@ -151,9 +188,21 @@ fn config_text_never_panics() {
 #[test]
 fn cache_text_never_panics_and_round_trips() {
     use aws_tools_rustsso::token_cache::{parse_token, serialize_token};
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() });
     let field = prop_oneof![".{0,30}", "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|UTC|\\+00:00|\\.[0-9]{1,6}Z)?"];
-    let key = prop_oneof![Just("accessToken"), Just("expiresAt"), Just("refreshToken"), Just("clientId"), Just("clientSecret"), Just("registrationExpiresAt"), Just("region"), Just("startUrl"), Just("ACCESSTOKEN"), Just("other")];
+    let key = prop_oneof![
+        Just("accessToken"),
+        Just("expiresAt"),
+        Just("refreshToken"),
+        Just("clientId"),
+        Just("clientSecret"),
+        Just("registrationExpiresAt"),
+        Just("region"),
+        Just("startUrl"),
+        Just("ACCESSTOKEN"),
+        Just("other")
+    ];
     runner
         .run(&(proptest::collection::vec((key, field), 0..10), ".{0,200}"), |(pairs, noise)| {
             let obj: serde_json::Map<String, Value> = pairs.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();

@@ -29,12 +29,10 @@ fn no_secret_in_trace_logs_debug_output_or_errors() {
     // The most verbose logging that may ever be switched on around this library: TRACE for the
     // library, DEBUG for the SDK and HTTP stack. (aws-smithy-runtime's TRACE level dumps raw
     // requests, bearer-token header included, so it must never be enabled for users.)
+    use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::filter::{LevelFilter, Targets};
-    let filter = Targets::new()
-        .with_default(LevelFilter::DEBUG)
-        .with_target("aws_tools_rustsso", LevelFilter::TRACE);
+    let filter = Targets::new().with_default(LevelFilter::DEBUG).with_target("aws_tools_rustsso", LevelFilter::TRACE);
     tracing_subscriber::registry()
         .with(tracing_subscriber::fmt::layer().with_writer(move || writer.clone()).with_ansi(false))
         .with(filter)
@@ -60,9 +58,19 @@ fn no_secret_in_trace_logs_debug_output_or_errors() {
     let other = unique("p2");
     std::fs::write(&s.config, sso_config(&other, &session).replace("ReadOnly", "AdministratorAccess")).unwrap();
     seen.push_str(&resolve(&other).unwrap_err().1.to_string());
-    seen.push_str(&call("s3.list_buckets", json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "wrong-secret-for-the-scan"}})).unwrap_err().1.to_string());
+    seen.push_str(
+        &call("s3.list_buckets", json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "wrong-secret-for-the-scan"}}))
+            .unwrap_err()
+            .1
+            .to_string(),
+    );
     s.fake.set_fault(fake_aws::Fault::raw_body("s3:ListBuckets", "<not-xml"));
-    seen.push_str(&call("s3.list_buckets", json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "static-secret-key-example"}})).unwrap_err().1.to_string());
+    seen.push_str(
+        &call("s3.list_buckets", json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "static-secret-key-example"}}))
+            .unwrap_err()
+            .1
+            .to_string(),
+    );
 
     let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
     assert!(logs.lines().count() > 20, "TRACE logging captured too little to mean anything");

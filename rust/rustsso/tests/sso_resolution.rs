@@ -7,11 +7,7 @@ use common::*;
 use serde_json::json;
 
 fn counts(s: &Sandbox) -> (u64, u64, u64) {
-    (
-        s.fake.count("oidc:CreateToken:refresh_token"),
-        s.fake.count("sso:GetRoleCredentials"),
-        s.total_calls(),
-    )
+    (s.fake.count("oidc:CreateToken:refresh_token"), s.fake.count("sso:GetRoleCredentials"), s.total_calls())
 }
 
 #[test]
@@ -159,11 +155,20 @@ fn every_writer_format_is_read() {
     let base = token.expires_at.trim_end_matches('Z').to_string();
     let formats = [
         // AWS CLI
-        format!("{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"{}\", \"expiresAt\": \"{base}Z\"}}", token.access_token),
+        format!(
+            "{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"{}\", \"expiresAt\": \"{base}Z\"}}",
+            token.access_token
+        ),
         // pre-2021 CLI
-        format!("{{\"accessToken\": \"{}\", \"expiresAt\": \"{base}UTC\", \"region\": \"us-east-1\", \"startUrl\": \"{START_URL}\"}}", token.access_token),
+        format!(
+            "{{\"accessToken\": \"{}\", \"expiresAt\": \"{base}UTC\", \"region\": \"us-east-1\", \"startUrl\": \"{START_URL}\"}}",
+            token.access_token
+        ),
         // aws-config (compact, fractional seconds)
-        format!("{{\"accessToken\":\"{}\",\"expiresAt\":\"{base}.5Z\",\"region\":\"us-east-1\",\"startUrl\":\"{START_URL}\"}}", token.access_token),
+        format!(
+            "{{\"accessToken\":\"{}\",\"expiresAt\":\"{base}.5Z\",\"region\":\"us-east-1\",\"startUrl\":\"{START_URL}\"}}",
+            token.access_token
+        ),
         // JS SDK (pretty, milliseconds)
         format!("{{\n  \"accessToken\": \"{}\",\n  \"expiresAt\": \"{base}.000Z\",\n  \"region\": \"us-east-1\"\n}}", token.access_token),
         // offset form
@@ -207,14 +212,15 @@ fn validation_errors_are_distinct_and_make_no_call() {
     assert_eq!(resolve("same").unwrap_err().1["code"], "SsoTokenNotFound");
     assert_eq!(s.total_calls(), 0);
     // A missing named profile is never replaced by another one, even with a default present.
-    std::fs::write(&s.config, "[default]\naws_access_key_id = AKIDEXAMPLESTATIC\naws_secret_access_key = static-secret-key-example\n").unwrap();
+    std::fs::write(&s.config, "[default]\naws_access_key_id = AKIDEXAMPLESTATIC\naws_secret_access_key = static-secret-key-example\n")
+        .unwrap();
     assert_eq!(resolve("nope").unwrap_err().0, "ProfileNotFound");
 }
 
 #[test]
 fn region_precedence() {
     let (profile, session) = (unique("p"), unique("s"));
-    let mut s = Sandbox::new(&sso_config(&profile, &session));
+    let s = Sandbox::new(&sso_config(&profile, &session));
     let token = s.issue(Some(&session), 3600, true);
     s.write_cli_token(&session, &token);
     let region = |params: serde_json::Value| call("credentials.resolve", params).unwrap()["region"].as_str().unwrap().to_string();
@@ -234,7 +240,7 @@ fn region_precedence() {
 #[test]
 fn service_specific_endpoints_are_honoured() {
     let (profile, session) = (unique("p"), unique("s"));
-    let mut s = Sandbox::new(&sso_config(&profile, &session));
+    let s = Sandbox::new(&sso_config(&profile, &session));
     let token = s.issue(Some(&session), 120, true);
     s.write_cli_token(&session, &token);
     let endpoint = s.fake.endpoint();
@@ -295,12 +301,15 @@ fn role_chains_from_static_and_sso_source_profiles() {
 
 #[test]
 fn web_identity_profiles_and_environment_work() {
-    let mut s = Sandbox::new("");
+    let s = Sandbox::new("");
     let token_file = s.home.join("web-identity-token");
     std::fs::write(&token_file, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.").unwrap();
     std::fs::write(
         &s.config,
-        format!("[profile ci]\nrole_arn = arn:aws:iam::888899990000:role/CI\nweb_identity_token_file = {}\nregion = us-east-1\n", token_file.display()),
+        format!(
+            "[profile ci]\nrole_arn = arn:aws:iam::888899990000:role/CI\nweb_identity_token_file = {}\nregion = us-east-1\n",
+            token_file.display()
+        ),
     )
     .unwrap();
     let who = call("sts.get_caller_identity", json!({"auth": {"profile": "ci"}})).expect("web identity profile");

@@ -2,28 +2,59 @@
 //! AWS, and calls through the library's JSON entry point.
 #![allow(dead_code)]
 
+use aws_tools_rustsso::context::{Clock, Context};
 use fake_aws::{FakeAws, IssueTokenRequest, IssuedToken};
 use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-
-/// Tests change process-wide environment variables: one test at a time.
-static ENV_LOCK: Mutex<()> = Mutex::new(());
+use std::sync::{Arc, Mutex};
 
 pub const START_URL: &str = "https://test-portal.awsapps.com/start";
+
+/// A test's own library context and environment view. Tests never change the process
+/// environment: each sandbox passes its view with every request, as PowerShell does, and has
+/// its own context (caches, clock), so tests run in parallel without sharing anything.
+#[derive(Clone)]
+pub struct Caller {
+    pub ctx: Arc<Context>,
+    env: Arc<Mutex<BTreeMap<String, String>>>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Caller>> = const { RefCell::new(None) };
+}
+
+impl Caller {
+    /// Makes this the caller of the free functions ([`call`], [`resolve`]) on this thread.
+    pub fn enter(&self) {
+        CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
+    }
+
+    pub fn env_pairs(&self) -> Vec<(String, String)> {
+        self.env.lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Runs a request (a JSON object) with this caller's environment.
+    pub fn dispatch(&self, call_id: u64, mut request: Value) -> Result<String, aws_tools_rustsso::Error> {
+        if request.get("env").is_none() {
+            request["env"] = json!(self.env.lock().unwrap().clone());
+        }
+        aws_tools_rustsso::ops::dispatch_bytes(&self.ctx, call_id, request.to_string().as_bytes())
+    }
+}
 
 pub struct Sandbox {
     pub fake: FakeAws,
     pub home: PathBuf,
     pub config: PathBuf,
     pub cache_dir: PathBuf,
-    saved: Vec<(String, Option<String>)>,
-    _guard: MutexGuard<'static, ()>,
+    pub caller: Caller,
 }
 
 static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// A unique name, so the process-wide caches of one test never serve another.
+/// A unique name (for files that several tests create side by side).
 pub fn unique(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     format!("{prefix}-{}-{n}", std::process::id())
@@ -31,7 +62,15 @@ pub fn unique(prefix: &str) -> String {
 
 impl Sandbox {
     pub fn new(config_text: &str) -> Sandbox {
-        let guard = ENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+        Self::with_context(config_text, Context::new().unwrap())
+    }
+
+    /// A sandbox whose library context reads this clock.
+    pub fn with_clock(config_text: &str, clock: Arc<dyn Clock>) -> Sandbox {
+        Self::with_context(config_text, Context::with_clock(clock).unwrap())
+    }
+
+    fn with_context(config_text: &str, ctx: Arc<Context>) -> Sandbox {
         let fake = FakeAws::start();
         let home = std::env::temp_dir().join(unique("rustsso-test-home"));
         let aws = home.join(".aws");
@@ -39,53 +78,35 @@ impl Sandbox {
         let config = aws.join("config");
         std::fs::write(&config, config_text).unwrap();
         std::fs::write(aws.join("credentials"), "").unwrap();
-        let mut sandbox = Sandbox {
-            fake,
-            cache_dir: aws.join("sso").join("cache"),
-            home,
-            config,
-            saved: Vec::new(),
-            _guard: guard,
-        };
-        let endpoint = sandbox.fake.endpoint();
-        let home_text = sandbox.home.to_string_lossy().to_string();
-        let config_text = sandbox.config.to_string_lossy().to_string();
-        let creds_text = aws.join("credentials").to_string_lossy().to_string();
+        let endpoint = fake.endpoint();
+        let home_text = home.to_string_lossy().to_string();
+        let mut env = BTreeMap::new();
         for (k, v) in [
-            ("HOME", Some(home_text.as_str())),
-            ("USERPROFILE", Some(home_text.as_str())),
-            ("AWS_CONFIG_FILE", Some(config_text.as_str())),
-            ("AWS_SHARED_CREDENTIALS_FILE", Some(creds_text.as_str())),
-            ("AWS_ENDPOINT_URL", Some(endpoint.as_str())),
-            ("AWS_EC2_METADATA_DISABLED", Some("true")),
-            ("AWS_PROFILE", None),
-            ("AWS_DEFAULT_PROFILE", None),
-            ("AWS_REGION", None),
-            ("AWS_DEFAULT_REGION", None),
-            ("AWS_ACCESS_KEY_ID", None),
-            ("AWS_SECRET_ACCESS_KEY", None),
-            ("AWS_SESSION_TOKEN", None),
-            ("AWS_ENDPOINT_URL_SSO", None),
-            ("AWS_ENDPOINT_URL_SSO_OIDC", None),
-            ("AWS_ENDPOINT_URL_S3", None),
-            ("AWS_ENDPOINT_URL_STS", None),
+            ("HOME", home_text.clone()),
+            ("USERPROFILE", home_text),
+            ("AWS_CONFIG_FILE", config.to_string_lossy().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", aws.join("credentials").to_string_lossy().to_string()),
+            ("AWS_ENDPOINT_URL", endpoint),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
         ] {
-            sandbox.set_env(k, v);
+            env.insert(k.to_string(), v);
         }
-        sandbox
+        let caller = Caller { ctx, env: Arc::new(Mutex::new(env)) };
+        caller.enter();
+        Sandbox { fake, cache_dir: aws.join("sso").join("cache"), home, config, caller }
     }
 
-    pub fn set_env(&mut self, key: &str, value: Option<&str>) {
-        if !self.saved.iter().any(|(k, _)| k == key) {
-            self.saved.push((key.to_string(), std::env::var(key).ok()));
-        }
-        // SAFETY: tests that touch the environment hold ENV_LOCK.
-        unsafe {
-            match value {
-                Some(v) => std::env::set_var(key, v),
-                None => std::env::remove_var(key),
-            }
-        }
+    /// Changes the sandbox's environment view (never the process environment).
+    pub fn set_env(&self, key: &str, value: Option<&str>) {
+        let mut env = self.caller.env.lock().unwrap();
+        match value {
+            Some(v) => env.insert(key.to_string(), v.to_string()),
+            None => env.remove(key),
+        };
+    }
+
+    pub fn env_pairs(&self) -> Vec<(String, String)> {
+        self.caller.env_pairs()
     }
 
     /// Issues a login at the fake and returns its token.
@@ -135,14 +156,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        for (k, v) in self.saved.drain(..).rev() {
-            unsafe {
-                match v {
-                    Some(v) => std::env::set_var(&k, v),
-                    None => std::env::remove_var(&k),
-                }
-            }
-        }
+        CURRENT.with(|c| *c.borrow_mut() = None);
         let _ = std::fs::remove_dir_all(&self.home);
     }
 }
@@ -159,22 +173,17 @@ pub fn sso_config(profile: &str, session: &str) -> String {
     )
 }
 
-/// Calls the library's JSON entry point; Ok(result) or Err((status name, error document)).
+/// Calls the library's JSON entry point as this thread's sandbox; Ok(result) or Err((status
+/// name, error document)).
 pub fn call(op: &str, params: Value) -> Result<Value, (String, Value)> {
-    let request = json!({ "op": op, "params": params, "timeout_ms": 30000 }).to_string();
-    match aws_tools_rustsso::ops::dispatch_bytes(0, request.as_bytes()) {
-        Ok(text) => Ok(serde_json::from_str(&text).unwrap()),
-        Err(e) => {
-            let doc: Value = serde_json::from_str(&e.to_json()).unwrap();
-            Err((e.status.name().to_string(), doc))
-        }
-    }
+    call_with_timeout(op, params, 30000)
 }
 
 /// Like [`call`], with a request timeout.
 pub fn call_with_timeout(op: &str, params: Value, timeout_ms: u64) -> Result<Value, (String, Value)> {
-    let request = json!({ "op": op, "params": params, "timeout_ms": timeout_ms }).to_string();
-    match aws_tools_rustsso::ops::dispatch_bytes(0, request.as_bytes()) {
+    let caller = CURRENT.with(|c| c.borrow().clone()).expect("a Sandbox on this thread (or Caller::enter)");
+    let request = json!({ "op": op, "params": params, "timeout_ms": timeout_ms });
+    match caller.dispatch(0, request) {
         Ok(text) => Ok(serde_json::from_str(&text).unwrap()),
         Err(e) => Err((e.status.name().to_string(), serde_json::from_str(&e.to_json()).unwrap())),
     }
@@ -206,4 +215,9 @@ pub fn python_with_botocore() -> std::path::PathBuf {
         }
     }
     panic!("no python with botocore and boto3 on PATH (pip install boto3)");
+}
+
+/// The environment view of this thread's sandbox, for child processes (python, the CLI).
+pub fn sandbox_env() -> Vec<(String, String)> {
+    CURRENT.with(|c| c.borrow().as_ref().map(Caller::env_pairs).unwrap_or_default())
 }

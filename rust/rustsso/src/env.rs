@@ -1,0 +1,150 @@
+//! The caller's view of the environment, as a value.
+//!
+//! On Linux and macOS, PowerShell keeps `$env:` changes in a managed copy that native code never
+//! sees, so each request carries the variables that matter (every `AWS_*`, and the home
+//! variables). This library reads them only from an [`EnvView`] and never writes the process
+//! environment: `setenv` is not thread-safe next to a `getenv` in another thread (glibc's
+//! `getaddrinfo`, .NET, OpenSSL), and the host process runs many threads.
+
+use sha1::{Digest, Sha1};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Whether a variable belongs in the view: the ones aws-config and this library read.
+pub fn is_relevant(name: &str) -> bool {
+    name.starts_with("AWS_") || matches!(name, "HOME" | "USERPROFILE" | "HOMEDRIVE" | "HOMEPATH")
+}
+
+/// An immutable set of environment variables, cheap to clone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvView {
+    vars: Arc<BTreeMap<String, String>>,
+}
+
+impl EnvView {
+    /// A view holding exactly these variables (irrelevant names are dropped).
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let vars = pairs.into_iter().map(|(k, v)| (k.into(), v.into())).filter(|(k, _)| is_relevant(k)).collect();
+        EnvView { vars: Arc::new(vars) }
+    }
+
+    /// A snapshot of the process environment, read (never written). Used when a request brings
+    /// no view of its own: on Windows both views are one environment.
+    pub fn from_process() -> Self {
+        Self::from_pairs(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))))
+    }
+
+    /// The raw value, as set (possibly empty).
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The value, trimmed; unset and blank are both `None`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.raw(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// A copy with some variables changed (`None` removes one).
+    pub fn with(&self, changes: &[(&str, Option<&str>)]) -> Self {
+        let mut vars = (*self.vars).clone();
+        for (name, value) in changes {
+            match value {
+                Some(v) => vars.insert(name.to_string(), v.to_string()),
+                None => vars.remove(*name),
+            };
+        }
+        EnvView { vars: Arc::new(vars) }
+    }
+
+    /// The user's home directory. On Windows the AWS CLI's rule (USERPROFILE first) is used, so
+    /// that this library and the CLI share one cache even where HOME is also set (Git Bash, CI).
+    pub fn home_dir(&self) -> Option<PathBuf> {
+        let var = |name: &str| self.raw(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        if cfg!(windows) {
+            var("USERPROFILE").or_else(|| var("HOME")).or_else(|| {
+                let mut p = PathBuf::from(self.raw("HOMEDRIVE")?);
+                p.push(self.raw("HOMEPATH")?);
+                Some(p)
+            })
+        } else {
+            var("HOME")
+        }
+    }
+
+    /// Expands a leading `~` (alone, or followed by `/` or, on Windows, `\`) to the home
+    /// directory, as aws-config does for the config file paths.
+    pub fn expand_home(&self, path: &str) -> PathBuf {
+        let rest = match path.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') || (cfg!(windows) && rest.starts_with('\\')) => rest,
+            _ => return PathBuf::from(path),
+        };
+        match self.home_dir() {
+            Some(home) => {
+                let rest = rest.trim_start_matches(['/', '\\']);
+                if rest.is_empty() {
+                    home
+                } else {
+                    home.join(rest)
+                }
+            }
+            None => PathBuf::from(path),
+        }
+    }
+
+    /// The view in the form aws-config reads (its `Env` shim).
+    pub fn aws_env(&self) -> aws_types::os_shim_internal::Env {
+        let map: HashMap<String, String> = self.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        aws_types::os_shim_internal::Env::from(map)
+    }
+
+    /// A digest of every variable: identifies the view without containing a secret.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Sha1::new();
+        for (k, v) in self.vars.iter() {
+            h.update(k.as_bytes());
+            h.update([0xfe]);
+            h.update(v.as_bytes());
+            h.update([0xff]);
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_relevant_variables_are_kept() {
+        let env = EnvView::from_pairs([("AWS_PROFILE", "dev"), ("PATH", "/bin"), ("HOME", "/h")]);
+        assert_eq!(env.get("AWS_PROFILE"), Some("dev"));
+        assert_eq!(env.get("PATH"), None);
+        assert_eq!(env.home_dir(), if cfg!(windows) { None } else { Some(PathBuf::from("/h")) });
+    }
+
+    #[test]
+    fn blank_values_are_unset() {
+        let env = EnvView::from_pairs([("AWS_REGION", "  ")]);
+        assert_eq!(env.get("AWS_REGION"), None);
+        assert_eq!(env.raw("AWS_REGION"), Some("  "));
+    }
+
+    #[test]
+    fn tilde_is_expanded_against_the_views_home() {
+        let home = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+        let env = EnvView::from_pairs([(home, "/home/me")]);
+        assert_eq!(env.expand_home("~/x/config"), PathBuf::from("/home/me").join("x/config"));
+        assert_eq!(env.expand_home("~"), PathBuf::from("/home/me"));
+        assert_eq!(env.expand_home("~other/x"), PathBuf::from("~other/x"));
+        assert_eq!(env.expand_home("/abs/x"), PathBuf::from("/abs/x"));
+    }
+
+    #[test]
+    fn fingerprints_differ_by_value() {
+        let a = EnvView::from_pairs([("AWS_PROFILE", "a")]);
+        let b = EnvView::from_pairs([("AWS_PROFILE", "b")]);
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint(), a.with(&[]).fingerprint());
+    }
+}
