@@ -16,12 +16,17 @@ The one entry point of the project. Tasks:
   Bench    Build, then tests/bench/Invoke-Benchmark.ps1 against the bundled fake AWS (cold start,
            warm calls, 10k/100k buckets, work avoided, footprint; peers: the AWS SDK for .NET and
            the AWS CLI where installed), writing the report to docs/benchmarks.md.
+  Docs     Build (unless -NoBuild), then starts the bundled local fake AWS and headless Chromium
+           (through ChromeDriver, as tests/Browser.Tests.ps1 does), logs in with
+           Invoke-AWSSSOLogin in a child pwsh, and saves a screenshot of the page the browser shows
+           to docs/images/login-success.png (the picture in the README's login section).
 
 On a fresh Linux or macOS machine run ./build.sh instead: it installs PowerShell and Pester when
-they are missing and then runs this script with the same arguments.
+they are missing (on Debian and Ubuntu also Chromium and ChromeDriver, for the browser test and
+the Docs task) and then runs this script with the same arguments.
 
 .PARAMETER Task
-The task to run: Build, Test, Package, Demo or Bench.
+The task to run: Build, Test, Package, Demo, Bench or Docs.
 
 .PARAMETER ProfileName
 Demo only: a real AWS profile to list buckets with, instead of the local fake AWS.
@@ -31,6 +36,10 @@ Test only: run only these Pester files (default: every *.Tests.ps1 under tests/)
 
 .PARAMETER SkipCargoTest
 Test only: skip the Rust tests and run only the Pester suites.
+
+.PARAMETER NoBuild
+Docs only: use the module in out/AWS.Tools.RustSSO and the fake-aws binary as they are, without
+building them first.
 
 .EXAMPLE
 ./build.ps1 -Task Test
@@ -46,14 +55,20 @@ Lists the buckets of the local fake AWS through an SSO profile.
 ./build.ps1 -Task Bench
 
 Builds everything, runs the benchmark and rewrites the results in docs/benchmarks.md.
+
+.EXAMPLE
+./build.ps1 -Task Docs -NoBuild
+
+Takes a new docs/images/login-success.png with the module already built in out/.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Docs')]
     [string] $Task = 'Build',
     [string] $ProfileName,
     [string[]] $TestPath,
-    [switch] $SkipCargoTest
+    [switch] $SkipCargoTest,
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -99,10 +114,19 @@ function Get-FakeAwsPath {
 }
 
 function Invoke-Build {
-    Invoke-Native cargo @('build', '--release', '--locked', '-p', 'aws-tools-rustsso', '-p', 'fake-aws')
+    # -TestHooks: the test build, with the operations and entry points only the tests use
+    # (test.panic, test.sleep, CallRaw); the shipped build has none of them.
+    param([switch] $TestHooks)
+    $cargoArgs = @('build', '--release', '--locked', '-p', 'aws-tools-rustsso', '-p', 'fake-aws')
+    $dotnetArgs = @('build', (Join-Path $Root 'powershell/interop/AWS.Tools.RustSSO.Interop.csproj'),
+        '-c', 'Release', '-o', (Join-Path $OutDir 'interop'), '--nologo', '-v', 'quiet')
+    if ($TestHooks) {
+        $cargoArgs += @('--features', 'aws-tools-rustsso/test-hooks')
+        $dotnetArgs += '-p:RustSsoTestHooks=true'
+    }
+    Invoke-Native cargo $cargoArgs
     $interopOut = Join-Path $OutDir 'interop'
-    Invoke-Native dotnet @('build', (Join-Path $Root 'powershell/interop/AWS.Tools.RustSSO.Interop.csproj'),
-        '-c', 'Release', '-o', $interopOut, '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet $dotnetArgs
 
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     $nativeDir = Join-Path $ModuleOut "bin/$(Get-RuntimeIdentifier)"
@@ -118,7 +142,8 @@ function Invoke-Build {
 }
 
 function Invoke-Package {
-    Invoke-Build
+    param([switch] $TestHooks)
+    Invoke-Build -TestHooks:$TestHooks
     New-Item -ItemType Directory -Force -Path $RepositoryDir | Out-Null
     if (-not (Get-PSResourceRepository -Name $RepositoryName -ErrorAction SilentlyContinue)) {
         Register-PSResourceRepository -Name $RepositoryName -Uri $RepositoryDir -Trusted
@@ -129,12 +154,15 @@ function Invoke-Package {
 }
 
 function Invoke-Test {
-    Invoke-Package
+    Invoke-Package -TestHooks
     if (-not $SkipCargoTest) {
-        Write-Host '> cargo test --locked --workspace -- --show-output' -ForegroundColor DarkGray
+        # Formatting and lints are enforced, not hoped for.
+        Invoke-Native cargo @('fmt', '--all', '--check')
+        Invoke-Native cargo @('clippy', '--locked', '--workspace', '--all-targets', '--features', 'aws-tools-rustsso/test-hooks', '--', '-D', 'warnings')
+        Write-Host '> cargo test --locked --workspace --features aws-tools-rustsso/test-hooks -- --show-output' -ForegroundColor DarkGray
         $passed = 0; $failed = 0
         # --show-output prints what passing tests report (cases run, faults injected, ...).
-        & cargo test --locked --workspace -- --show-output 2>&1 | ForEach-Object {
+        & cargo test --locked --workspace --features aws-tools-rustsso/test-hooks -- --show-output 2>&1 | ForEach-Object {
             $line = "$_"
             Write-Host $line
             if ($line -match '^test result: \w+\. (\d+) passed; (\d+) failed') { $passed += [int]$Matches[1]; $failed += [int]$Matches[2] }
@@ -212,10 +240,55 @@ function Invoke-Bench {
         -FakeAwsPath (Get-FakeAwsPath) -ModulePath $ModuleOut
 }
 
+function Invoke-Docs {
+    # A login in headless Chromium against the local fake, and a screenshot of the page it ends on.
+    if ($NoBuild) {
+        if (-not (Test-Path -LiteralPath (Join-Path $ModuleOut "$ModuleName.psd1")) -or -not (Test-Path -LiteralPath (Get-FakeAwsPath))) {
+            throw "-NoBuild needs a built module in $ModuleOut and the fake-aws binary: run ./build.ps1 -Task Build first."
+        }
+    } else { Invoke-Build }
+    Import-Module (Join-Path $Root 'tests/TestHelpers.psm1') -Force
+    Import-Module (Join-Path $Root 'tests/browser/ChromeDriver.psm1') -Force
+    $chromium = Find-Chromium
+    if ($chromium.Missing) { throw "The Docs task takes its screenshot with headless Chromium, but $($chromium.Missing)." }
+    $image = Join-Path $Root 'docs/images/login-success.png'
+    $shell = Get-PwshPath
+    $fake = Start-FakeAws -Path (Get-FakeAwsPath)
+    $driver = $null; $sandbox = $null; $saved = @{}
+    try {
+        $driver = Start-ChromeDriver -Path $chromium.Driver -Browser $chromium.Browser
+        $session = New-ChromiumSession -Driver $driver -WindowSize '800,480'
+        # The profile of the README's example.
+        $sandbox = New-SsoSandbox -Fake $fake -ProfileName 'my-dev' -SessionName 'my-sso' -StartUrl 'https://my-sso-portal.awsapps.com/start' -NoToken
+        $record = Join-Path $sandbox.Home 'browser-record.json'
+        $environment = Get-ChromiumLauncherEnvironment -Session $session -RecordPath $record
+        $environment['PSModulePath'] = $OutDir + [System.IO.Path]::PathSeparator + $env:PSModulePath
+        foreach ($name in $environment.Keys) {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            Set-TestEnvironmentVariable -Name $name -Value $environment[$name]
+        }
+        Write-Host "Logging in to the local fake AWS ($($fake.Endpoint)) as profile 'my-dev' with headless Chromium"
+        Invoke-InSsoSandbox -Sandbox $sandbox {
+            & $shell -NoProfile -NonInteractive -Command "Import-Module $ModuleName; Invoke-AWSSSOLogin -ProfileName my-dev -TimeoutSec 30 6>`$null | Out-Null"
+            if ($LASTEXITCODE -ne 0) { throw 'The login for the screenshot failed.' }
+        }
+        $port = (Get-Content -Raw -LiteralPath $record | ConvertFrom-Json).port
+        $page = Wait-ChromiumPage -Session $session -UrlPrefix "http://127.0.0.1:$port/oauth/callback"
+        Save-ChromiumScreenshot -Session $session -Path $image
+        Write-Host "Saved $image (the page '$($page.Title)')"
+    } finally {
+        if ($driver) { Stop-ChromeDriver -Driver $driver }
+        if ($sandbox) { Remove-SsoSandbox -Sandbox $sandbox }
+        Stop-FakeAws -Fake $fake
+        foreach ($name in $saved.Keys) { Set-TestEnvironmentVariable -Name $name -Value $saved[$name] }
+    }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Package' { Invoke-Package }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Docs' { Invoke-Docs }
 }

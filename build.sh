@@ -2,7 +2,8 @@
 # Sets up what build.ps1 needs on a fresh Linux or macOS machine, then runs it:
 #   ./build.sh -Task Demo     the main job: a demo against the bundled local fake AWS
 #   ./build.sh -Task Test     every test (cargo, then Pester)
-# Installs, only when missing: PowerShell 7 (as a .NET global tool) and Pester 5 (from NuGet).
+# Installs, only when missing: PowerShell 7 (as a .NET global tool) and Pester 5 (from NuGet); on
+# Debian and Ubuntu also Chromium and ChromeDriver (apt-get), for the browser test and the Docs task.
 # Needs: the .NET SDK and a Rust toolchain (cargo).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -31,6 +32,24 @@ XML
   mkdir -p "$modules/Pester/$PESTER_VERSION"
   cp -R "$tmp/packages/pester/$PESTER_VERSION/tools/." "$modules/Pester/$PESTER_VERSION/"
   rm -rf "$tmp"
+fi
+
+# tests/Browser.Tests.ps1 and the Docs task drive headless Chromium through ChromeDriver. Where
+# they cannot be installed the browser test is skipped, saying why; nothing else needs them.
+if command -v apt-get >/dev/null 2>&1 && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  as_root=""
+  [ "$(id -u)" -eq 0 ] || as_root="sudo"
+  if [ -n "$as_root" ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "build.sh: chromium and chromium-driver are missing and, without root or sudo, cannot be installed;" \
+         "the browser test will be skipped" >&2
+  else
+    echo "build.sh: installing chromium and chromium-driver (apt-get)"
+    if ! { $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+           $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
+      echo "build.sh: could not install chromium and chromium-driver; the browser test will be skipped" \
+           "(to run it: sudo apt-get install chromium chromium-driver)" >&2
+    fi
+  fi
 fi
 
 exec pwsh -NoProfile -NonInteractive -File ./build.ps1 "$@"

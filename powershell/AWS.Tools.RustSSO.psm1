@@ -115,6 +115,8 @@ function Invoke-RustSsoOperation {
         $parsed = ConvertFrom-Json -InputObject $result.Json @script:FromJson
         if ($parsed -is [psobject] -and $parsed.PSObject.Properties['meta'] -and $parsed.PSObject.Properties['result']) {
             $meta = $parsed.meta
+            if ($meta.PSObject.Properties['warnings']) { foreach ($w in $meta.warnings) { $Cmdlet.WriteWarning($w) } }
+            if (-not $meta.PSObject.Properties['operation']) { return $parsed.result }
             Write-Verbose ('{0}: called {1} in {2} ms.' -f $meta.operation, $meta.endpoint, $meta.duration_ms)
             $tokenNote = ''
             if ($meta.token_expires_at) { $tokenNote = ', token valid until {0}' -f $meta.token_expires_at }
@@ -126,6 +128,15 @@ function Invoke-RustSsoOperation {
     }
     $failure = ConvertFrom-Json -InputObject $result.Json @script:FromJson
     $Cmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code $failure.code -Message $failure.message -Category $failure.category -Target $Target))
+}
+
+function Resolve-RustSsoPath {
+    # A path as PowerShell means it: relative to the current location (not the process's working
+    # directory), PSDrive names resolved. A leading ~ is left for the native side, which expands
+    # it against the caller's home as aws-config does.
+    param([string] $Path, [System.Management.Automation.PSCmdlet] $Cmdlet)
+    if (-not $Path -or $Path -match '^~([\\/]|$)') { return $Path }
+    $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
 
 function Get-RustSsoCommonParameter {
@@ -155,7 +166,7 @@ function Get-RustSsoCommonParameter {
     if ($null -ne $credential) {
         foreach ($pair in $credential.ToRequest().GetEnumerator()) { $auth[$pair.Key] = $pair.Value }
     }
-    if ($Bound.ContainsKey('ProfileLocation')) { $auth['profile_location'] = [string]$Bound['ProfileLocation'] }
+    if ($Bound.ContainsKey('ProfileLocation')) { $auth['profile_location'] = Resolve-RustSsoPath -Path $Bound['ProfileLocation'] -Cmdlet $Cmdlet }
     foreach ($name in @($Bound.Keys)) {
         $value = $Bound[$name]
         if ($value -is [string] -and $name -ne 'SessionToken' -and ($value.Length -gt 4096 -or ($value.Length -gt 0 -and $value.Trim().Length -eq 0) -or $value.Length -eq 0)) {
@@ -686,7 +697,7 @@ function Get-SSORoleCredential {
 function Get-RustSsoProfileDetail {
     param([string] $ProfileLocation, [System.Management.Automation.PSCmdlet] $Cmdlet)
     $params = @{}
-    if ($ProfileLocation) { $params['profile_location'] = $ProfileLocation }
+    if ($ProfileLocation) { $params['profile_location'] = Resolve-RustSsoPath -Path $ProfileLocation -Cmdlet $Cmdlet }
     @(Invoke-RustSsoOperation -Operation 'config.list_profiles' -Parameters $params -Cmdlet $Cmdlet)
 }
 
@@ -974,17 +985,20 @@ function Export-AWSCredential {
             # PowerShell 7.0-7.4 turn ISO dates into DateTime values: write them back as the CLI does.
             $c.expiration = $c.expiration.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', $script:Invariant)
         }
+        # Long-term keys have no session token and no expiration: both are optional everywhere.
+        $sessionToken = $c.PSObject.Properties['session_token']; if ($sessionToken) { $sessionToken = $sessionToken.Value }
         $vars = [ordered]@{ AWS_ACCESS_KEY_ID = $c.access_key_id; AWS_SECRET_ACCESS_KEY = $c.secret_access_key }
-        if ($c.session_token) { $vars['AWS_SESSION_TOKEN'] = $c.session_token }
+        if ($sessionToken) { $vars['AWS_SESSION_TOKEN'] = $sessionToken }
         if ($c.expiration) { $vars['AWS_CREDENTIAL_EXPIRATION'] = $c.expiration }
         switch ($Format) {
             'Process' {
                 $doc = [ordered]@{ Version = 1; AccessKeyId = $c.access_key_id; SecretAccessKey = $c.secret_access_key }
-                if ($c.session_token) { $doc['SessionToken'] = $c.session_token }
+                if ($sessionToken) { $doc['SessionToken'] = $sessionToken }
                 if ($c.expiration) { $doc['Expiration'] = $c.expiration }
                 ConvertTo-Json -InputObject $doc -Compress
             }
-            'PowerShell' { foreach ($k in $vars.Keys) { '$Env:{0}="{1}"' -f $k, $vars[$k] } }
+            # Single quotes: Invoke-Expression must not expand anything in a value.
+            'PowerShell' { foreach ($k in $vars.Keys) { "`$Env:{0}='{1}'" -f $k, ([string]$vars[$k]).Replace("'", "''") } }
             'Env' { foreach ($k in $vars.Keys) { 'export {0}={1}' -f $k, $vars[$k] } }
             'EnvNoExport' { foreach ($k in $vars.Keys) { '{0}={1}' -f $k, $vars[$k] } }
             'WindowsCmd' { foreach ($k in $vars.Keys) { 'set {0}={1}' -f $k, $vars[$k] } }
@@ -1002,6 +1016,15 @@ function Test-RustSsoInteractive {
     try { if ([Console]::IsInputRedirected) { return $false } } catch { return $false }
     if ($Host.Name -eq 'Default Host' -or $Host.Name -eq 'ServerRemoteHost') { return $false }
     $true
+}
+
+function Test-RustSsoBrowserUrl {
+    # Whether a URL may be handed to the system's URL handler: https, or http on a loopback host.
+    param([string] $Url)
+    $uri = $null
+    if (-not [System.Uri]::TryCreate($Url, [System.UriKind]::Absolute, [ref] $uri)) { return $false }
+    if ($uri.Scheme -eq 'https') { return $true }
+    $uri.Scheme -eq 'http' -and $uri.IsLoopback
 }
 
 function Open-RustSsoBrowser {
@@ -1023,6 +1046,8 @@ function Open-RustSsoBrowser {
         }
         return $true
     }
+    # The URL comes from a server: open only https, or http on loopback, never a path or a program.
+    if (-not (Test-RustSsoBrowserUrl -Url $Url)) { return $false }
     $ri = [System.Runtime.InteropServices.RuntimeInformation]
     $platform = [System.Runtime.InteropServices.OSPlatform]
     try {
@@ -1237,7 +1262,7 @@ function Invoke-AWSSSOLogout {
 function Invoke-RustSsoConfigEdit {
     param([hashtable[]] $Sections, [string] $Path, [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $What)
     $request = @{ sections = @($Sections | ForEach-Object { @{ header = $_.header; values = @($_.values) } }); dry_run = $true }
-    if ($Path) { $request['path'] = $Path }
+    if ($Path) { $request['path'] = Resolve-RustSsoPath -Path $Path -Cmdlet $Cmdlet }
     $plan = Invoke-RustSsoOperation -Operation 'config.edit' -Parameters $request -Cmdlet $Cmdlet
     if (-not $plan.changed) { Write-Verbose "$($plan.path) already holds $What."; return $plan }
     foreach ($line in @($plan.diff)) { Write-Verbose $line }

@@ -318,9 +318,30 @@ Describe 'Credential export' {
             $process.AccessKeyId | Should -Match '^ASIA'
             $process.SecretAccessKey | Should -Not -BeNullOrEmpty
             $ps = Export-AWSCredential -ProfileName sso-dev -Format PowerShell
-            $ps[0] | Should -Be ('$Env:AWS_ACCESS_KEY_ID="{0}"' -f $process.AccessKeyId)
+            # Single-quoted: Invoke-Expression expands nothing in a value.
+            $ps[0] | Should -Be ("`$Env:AWS_ACCESS_KEY_ID='{0}'" -f $process.AccessKeyId)
             (Export-AWSCredential -ProfileName sso-dev -Format Env)[1] | Should -Match '^export AWS_SECRET_ACCESS_KEY='
             (Export-AWSCredential -ProfileName sso-dev -Format WindowsCmd)[0] | Should -Match '^set AWS_ACCESS_KEY_ID='
+        }
+
+        It 'exports long-term keys (no session token, no expiration) in every format without an error' {
+            $file = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-static-' + [guid]::NewGuid().ToString('n'))
+            Set-Content -LiteralPath $file -Value "[static]`naws_access_key_id = AKIDLONGTERMEXAMPLE`naws_secret_access_key = long-term-secret-example`n"
+            try {
+                foreach ($format in 'Process', 'PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd') {
+                    $errors = $null
+                    $out = @(Export-AWSCredential -ProfileName static -ProfileLocation $file -Format $format -ErrorVariable errors 2>&1)
+                    @($errors).Count | Should -Be 0 -Because "format $format"
+                    @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+                    ($out -join "`n") | Should -Not -Match 'SESSION_TOKEN|SessionToken|EXPIRATION|Expiration'
+                }
+                $doc = Export-AWSCredential -ProfileName static -ProfileLocation $file -Format Process | ConvertFrom-Json
+                $doc.Version | Should -Be 1
+                $doc.AccessKeyId | Should -Be 'AKIDLONGTERMEXAMPLE'
+                @($doc.PSObject.Properties.Name) | Should -Be @('Version', 'AccessKeyId', 'SecretAccessKey')
+            } finally {
+                Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+            }
         }
     }
 

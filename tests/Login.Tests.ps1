@@ -139,15 +139,16 @@ Describe 'Authorization code login with PKCE' {
         }
     }
 
-    It 'rejects a callback with the wrong state and writes nothing' {
+    It 'refuses a callback with the wrong state, keeps waiting for the right one, and writes nothing' {
         $sb = New-LoginSandbox 'pk2'
         try {
             Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ override_state = 'forged-state' } } | Out-Null
             $env:AWS_TOOLS_RUSTSSO_BROWSER = $Browser; $env:RUSTSSO_TEST_FAKE_ENDPOINT = $Fake.Endpoint
             Invoke-InSsoSandbox -Sandbox $sb {
                 $record = $null
-                try { Invoke-AWSSSOLogin -ProfileName pk2 6>$null } catch { $record = $_ }
-                $record.FullyQualifiedErrorId | Should -Be 'LoginStateMismatch,Invoke-AWSSSOLogin'
+                try { Invoke-AWSSSOLogin -ProfileName pk2 -TimeoutSec 5 6>$null } catch { $record = $_ }
+                # A foreign state gets a 400 page and cannot end the login; it runs out of time.
+                $record.FullyQualifiedErrorId | Should -Be 'LoginExpired,Invoke-AWSSSOLogin'
             }
             $sb.TokenFile | Should -Not -Exist
             Get-FakeAwsCounter -Fake $Fake -Operation 'oidc:CreateToken' | Should -Be 0

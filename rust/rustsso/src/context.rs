@@ -315,6 +315,10 @@ impl Context {
     }
 }
 
+tokio::task_local! {
+    static REQUEST_WARNINGS: Arc<Mutex<Vec<String>>>;
+}
+
 /// One request's context and environment, passed to every operation, and the warnings the
 /// operation has for the user.
 #[derive(Clone, Debug)]
@@ -329,9 +333,17 @@ impl Call {
         Call { ctx, env, warnings: Arc::default() }
     }
 
-    /// Records a warning for the caller (no secrets: messages name files and reasons).
+    /// Records a warning for the caller (no secrets: messages name files and reasons). Code that
+    /// runs for the request but holds another `Call` (a credentials provider inside the SDK) still
+    /// reaches the request's list: the operation runs in its scope.
     pub fn warn(&self, message: String) {
-        lock(&self.warnings).push(message);
+        let sink = REQUEST_WARNINGS.try_with(Arc::clone).unwrap_or_else(|_| self.warnings.clone());
+        lock(&sink).push(message);
+    }
+
+    /// Runs an operation with this call's warning list as the request's.
+    pub async fn scope<T>(&self, fut: impl Future<Output = T>) -> T {
+        REQUEST_WARNINGS.scope(self.warnings.clone(), fut).await
     }
 
     pub fn take_warnings(&self) -> Vec<String> {

@@ -141,16 +141,20 @@ pub struct Error {
     pub status: Status,
     pub code: String,
     pub message: String,
+    /// A PowerShell ErrorCategory that fits better than the status's (an HTTP 404 is
+    /// ObjectNotFound, a 503 ResourceUnavailable).
+    #[serde(skip)]
+    pub category: Option<&'static str>,
 }
 
 impl Error {
     pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Error { status, code: status.name().to_string(), message: message.into() }
+        Error { status, code: status.name().to_string(), message: message.into(), category: None }
     }
 
     /// An error whose code is more specific than its status (for example a service error code).
     pub fn with_code(status: Status, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { status, code: code.into(), message: message.into() }
+        Error { status, code: code.into(), message: message.into(), category: None }
     }
 
     pub fn invalid_request(message: impl Into<String>) -> Self {
@@ -166,7 +170,7 @@ impl Error {
         serde_json::json!({
             "status": self.status as u32,
             "code": self.code,
-            "category": self.status.category(),
+            "category": self.category.unwrap_or(self.status.category()),
             "message": self.message,
         })
         .to_string()

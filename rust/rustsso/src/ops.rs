@@ -149,7 +149,7 @@ fn run<T: Serialize>(
     timeout: Option<Duration>,
     fut: impl std::future::Future<Output = Result<T>>,
 ) -> Result<serde_json::Value> {
-    to_value(&call.ctx.block_on_call(call_id, timeout, fut)?)
+    to_value(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
 }
 
 fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T> {

@@ -5,7 +5,7 @@ use crate::config::{ProfileSource, SsoProfile};
 use crate::context::Call;
 use crate::error::Result;
 use crate::params::CommonParams;
-use crate::sdk_error::map_sdk_error;
+use crate::sdk_error::map_sdk_error_at;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
@@ -52,7 +52,7 @@ pub async fn list_accounts(call: Call, p: PortalParams) -> Result<AccountPage> {
         .set_max_results(p.max_results)
         .send()
         .await
-        .map_err(|e| map_sdk_error("SSO ListAccounts", e))?;
+        .map_err(|e| map_sdk_error_at("SSO ListAccounts", Some(&clients.portal_host), e))?;
     Ok(AccountPage {
         accounts: out
             .account_list()
@@ -100,7 +100,7 @@ pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage>
         .set_max_results(p.max_results)
         .send()
         .await
-        .map_err(|e| map_sdk_error("SSO ListAccountRoles", e))?;
+        .map_err(|e| map_sdk_error_at("SSO ListAccountRoles", Some(&clients.portal_host), e))?;
     Ok(RolePage {
         roles: out
             .role_list()

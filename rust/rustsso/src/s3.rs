@@ -4,7 +4,7 @@ use crate::context::Call;
 use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
 use crate::params::CommonParams;
-use crate::sdk_error::map_sdk_error;
+use crate::sdk_error::map_sdk_error_at;
 use crate::service_config::{cached_client, client_key, sdk_config};
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
@@ -69,7 +69,7 @@ pub async fn list_buckets_page(call: Call, p: ListBucketsParams) -> Result<WithM
         .interceptor(recorder.clone())
         .send()
         .await
-        .map_err(|e| map_sdk_error("S3 ListBuckets", e))?;
+        .map_err(|e| map_sdk_error_at("S3 ListBuckets", recorder.endpoint().map(|u| crate::sso_clients::host_of(&u)).as_deref(), e))?;
     let buckets = out
         .buckets()
         .iter()

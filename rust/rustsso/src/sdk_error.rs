@@ -5,17 +5,59 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::error::Error as StdError;
 
+type HttpResponse = aws_smithy_runtime_api::http::Response;
+
 /// Maps an SDK error to this library's error, naming the operation and never the request.
-pub fn map_sdk_error<E, R>(operation: &str, err: SdkError<E, R>) -> Error
+pub fn map_sdk_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    map_sdk_error_at(operation, None, err)
+}
+
+/// The request id a service sent, from the headers every AWS service uses for it.
+fn request_id(raw: &HttpResponse) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"].iter().find_map(|h| raw.headers().get(*h)).map(str::to_string)
+}
+
+/// An answer without an AWS error code (an empty or non-JSON body): what happened is the HTTP
+/// status, the service and the host.
+fn http_error(operation: &str, host: Option<&str>, raw: &HttpResponse, detail: Option<&str>) -> Error {
+    let code = raw.status().as_u16();
+    let from = host.map(|h| format!(" from {h}")).unwrap_or_default();
+    let rid = request_id(raw).map(|r| format!(" (request id {r})")).unwrap_or_default();
+    let detail = detail.map(|d| format!(": {d}")).unwrap_or_default();
+    let (status, category) = match code {
+        401 => (Status::AccessDenied, "AuthenticationError"),
+        403 => (Status::AccessDenied, "PermissionDenied"),
+        404 => (Status::ServiceError, "ObjectNotFound"),
+        408 | 429 | 500 | 502 | 503 | 504 => (Status::ServiceError, "ResourceUnavailable"),
+        _ => (Status::ServiceError, "InvalidResult"),
+    };
+    let mut e = Error::with_code(status, format!("Http{code}"), format!("{operation} failed: HTTP {code}{from}{rid}{detail}."));
+    e.category = Some(category);
+    e
+}
+
+/// Like [`map_sdk_error`], naming the host that answered.
+pub fn map_sdk_error_at<E>(operation: &str, host: Option<&str>, err: SdkError<E, HttpResponse>) -> Error
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
     match &err {
         SdkError::ServiceError(service) => {
             let e = service.err();
-            let code = e.code().unwrap_or("Unknown").to_string();
-            let message = e.message().unwrap_or("no message").to_string();
+            let Some(code) = e.code().filter(|c| !c.is_empty() && *c != "Unknown").map(str::to_string) else {
+                return http_error(operation, host, service.raw(), e.message());
+            };
+            let rid = request_id(service.raw()).map(|r| format!(" (request id {r})")).unwrap_or_default();
+            let message = match e.message().filter(|m| !m.is_empty()) {
+                Some(m) => format!("{m}{rid}"),
+                None => {
+                    let from = host.map(|h| format!(" from {h}")).unwrap_or_default();
+                    format!("HTTP {}{from}{rid}", service.raw().status().as_u16())
+                }
+            };
             let status = match code.as_str() {
                 "AccessDenied"
                 | "AccessDeniedException"
@@ -38,6 +80,7 @@ where
             let status = if dispatch.is_timeout() { Status::Timeout } else { Status::Network };
             Error::new(status, format!("{operation} could not reach the endpoint: {}", error_chain(&err)))
         }
+        SdkError::ResponseError(response) if response.raw().status().as_u16() >= 400 => http_error(operation, host, response.raw(), None),
         SdkError::ResponseError(_) => Error::with_code(
             Status::ServiceError,
             "MalformedResponse",

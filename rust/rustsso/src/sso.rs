@@ -157,15 +157,14 @@ async fn refresh(call: &Call, profile: &SsoProfile, source: &ProfileSource, loc:
                 // Keep serving the still-valid token; the next attempt comes after the interval.
                 return Ok(token);
             }
-            Err(refresh_error(profile, err))
+            Err(refresh_error(profile, &crate::sso_clients::host_of(&clients.oidc_base_url), err))
         }
     }
 }
 
-fn refresh_error<E, R>(profile: &SsoProfile, err: SdkError<E, R>) -> Error
+fn refresh_error<E>(profile: &SsoProfile, host: &str, err: SdkError<E, aws_smithy_runtime_api::http::Response>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     if let SdkError::ServiceError(s) = &err {
         let code = s.err().code().unwrap_or("Unknown");
@@ -181,7 +180,7 @@ where
             );
         }
     }
-    let inner = crate::sdk_error::map_sdk_error("SSO-OIDC CreateToken", err);
+    let inner = crate::sdk_error::map_sdk_error_at("SSO-OIDC CreateToken", Some(host), err);
     Error::with_code(
         inner.status,
         inner.code,
@@ -272,10 +271,9 @@ pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &Profil
     Ok(creds)
 }
 
-fn role_error<E, R>(profile: &SsoProfile, host: &str, err: SdkError<E, R>) -> Error
+fn role_error<E>(profile: &SsoProfile, host: &str, err: SdkError<E, aws_smithy_runtime_api::http::Response>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     if let SdkError::ServiceError(s) = &err {
         let code = s.err().code().unwrap_or("Unknown").to_string();
@@ -302,8 +300,7 @@ where
             _ => {}
         }
     }
-    let _ = host;
-    crate::sdk_error::map_sdk_error("SSO GetRoleCredentials", err)
+    crate::sdk_error::map_sdk_error_at("SSO GetRoleCredentials", Some(host), err)
 }
 
 /// A credentials provider for the SDK clients, backed by the shared role-credentials cache.

@@ -4,7 +4,7 @@ use crate::context::Call;
 use crate::diagnostics::{CallMeta, EndpointRecorder, WithMeta};
 use crate::error::Result;
 use crate::params::CommonParams;
-use crate::sdk_error::map_sdk_error;
+use crate::sdk_error::map_sdk_error_at;
 use crate::service_config::{cached_client, client_key, sdk_config};
 use serde::Serialize;
 
@@ -28,13 +28,9 @@ pub async fn get_caller_identity(call: Call, p: CommonParams) -> Result<WithMeta
         }
         aws_sdk_sts::Client::from_conf(conf.build())
     });
-    let out = client
-        .get_caller_identity()
-        .customize()
-        .interceptor(recorder.clone())
-        .send()
-        .await
-        .map_err(|e| map_sdk_error("STS GetCallerIdentity", e))?;
+    let out = client.get_caller_identity().customize().interceptor(recorder.clone()).send().await.map_err(|e| {
+        map_sdk_error_at("STS GetCallerIdentity", recorder.endpoint().map(|u| crate::sso_clients::host_of(&u)).as_deref(), e)
+    })?;
     let identity = CallerIdentity {
         account: out.account().map(str::to_string),
         arn: out.arn().map(str::to_string),
