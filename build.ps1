@@ -113,6 +113,21 @@ function Get-FakeAwsPath {
     Join-Path $CargoTarget $exe
 }
 
+function Join-ModuleScript {
+    # The shipped .psm1 is one file joined from powershell/src/*.ps1 (one file per command group,
+    # in name order), so import never dot-sources many files; each part stays readable in it.
+    param([Parameter(Mandatory)] [string] $Destination)
+    $parts = Get-ChildItem -LiteralPath (Join-Path $Root 'powershell/src') -Filter '*.ps1' | Sort-Object Name
+    $text = [System.Text.StringBuilder]::new()
+    [void]$text.Append("# AWS.Tools.RustSSO module script, joined by build.ps1 from powershell/src (edit those files).`n")
+    foreach ($part in $parts) {
+        [void]$text.Append("`n#region $($part.Name)`n")
+        [void]$text.Append(([System.IO.File]::ReadAllText($part.FullName)).TrimEnd())
+        [void]$text.Append("`n#endregion $($part.Name)`n")
+    }
+    [System.IO.File]::WriteAllText($Destination, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+}
+
 function Invoke-Build {
     # -TestHooks: the test build, with the operations and entry points only the tests use
     # (test.panic, test.sleep, CallRaw); the shipped build has none of them.
@@ -133,7 +148,7 @@ function Invoke-Build {
     $libDir = Join-Path $ModuleOut 'lib'
     New-Item -ItemType Directory -Force -Path $nativeDir, $libDir | Out-Null
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleOut
-    Copy-Item (Join-Path $Root "powershell/$ModuleName.psm1") $ModuleOut
+    Join-ModuleScript -Destination (Join-Path $ModuleOut "$ModuleName.psm1")
     Copy-Item (Join-Path $Root "powershell/$ModuleName.Format.ps1xml") $ModuleOut
     Copy-Item -Recurse (Join-Path $Root 'powershell/en-US') $ModuleOut
     Copy-Item (Join-Path $interopOut 'AWS.Tools.RustSSO.Interop.dll') $libDir

@@ -240,6 +240,51 @@ Describe 'SSO commands and diagnostics' {
         }
     }
 
+    It 'works with a token-only profile and with -SessionName alone' {
+        Invoke-Sandboxed {
+            Add-Content -LiteralPath $env:AWS_CONFIG_FILE -Value "`n[profile token-only]`nsso_session = dev-sso`n"
+            try {
+                (@(Get-SSOAccountList -ProfileName token-only)).AccountId | Should -Contain '111122223333'
+                $bySession = @(Get-SSOAccountList -SessionName dev-sso)
+                $bySession.AccountId | Should -Contain '111122223333'
+                (@($bySession | Where-Object AccountId -EQ '111122223333' | Get-SSOAccountRoleList)).RoleName | Should -Contain 'ReadOnly'
+                (Get-SSORoleCredential -SessionName dev-sso -AccountId 111122223333 -RoleName ReadOnly).AccessKeyId | Should -Match '^ASIA'
+                $record = $null
+                try { Get-STSCallerIdentity -ProfileName token-only } catch { $record = $_ }
+                $record.FullyQualifiedErrorId | Should -Be 'IncompleteSsoProfile,Get-STSCallerIdentity'
+                $record.Exception.Message | Should -Match "sso_account_id.*token-only|token-only.*sso_account_id"
+            } finally {
+                $text = Get-Content -LiteralPath $env:AWS_CONFIG_FILE -Raw
+                Set-Content -LiteralPath $env:AWS_CONFIG_FILE -Value ($text -replace "(?s)\r?\n\[profile token-only\].*$", '') -NoNewline
+            }
+        }
+    }
+
+    It 'resolves a relative -ProfileLocation against the current location, not the process directory' {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-rel-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Set-Content -LiteralPath (Join-Path $dir 'cfg') -Value "[profile relative]`nregion = eu-west-3`n"
+        Push-Location -LiteralPath $dir
+        try {
+            [System.IO.Directory]::GetCurrentDirectory() | Should -Not -Be $dir
+            $p = @(Get-AWSCredential -ListProfileDetail -ProfileLocation ./cfg) | Where-Object ProfileName -EQ 'relative'
+            $p.Region | Should -Be 'eu-west-3'
+        } finally {
+            Pop-Location
+            Remove-Item -LiteralPath $dir -Recurse -Force
+        }
+    }
+
+    It 'opens only https, or http on loopback, in the system browser' {
+        $module = Get-Module AWS.Tools.RustSSO
+        foreach ($ok in 'https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD', 'http://127.0.0.1:8080/authorize', 'http://[::1]:9/x') {
+            & $module { param($u) Test-RustSsoBrowserUrl -Url $u } $ok | Should -BeTrue -Because $ok
+        }
+        foreach ($bad in 'http://example.com/login', 'file:///etc/passwd', 'C:\Windows\System32\calc.exe', '/usr/bin/xterm', 'javascript:alert(1)', '') {
+            & $module { param($u) Test-RustSsoBrowserUrl -Url $u } $bad | Should -BeFalse -Because $bad
+        }
+    }
+
     It 'says in -Verbose which endpoint was called and in -Debug where credentials came from' {
         Invoke-Sandboxed {
             $records = Get-S3Bucket -ProfileName sso-dev -Verbose -Debug 4>&1 5>&1
@@ -323,25 +368,25 @@ Describe 'Credential export' {
             (Export-AWSCredential -ProfileName sso-dev -Format Env)[1] | Should -Match '^export AWS_SECRET_ACCESS_KEY='
             (Export-AWSCredential -ProfileName sso-dev -Format WindowsCmd)[0] | Should -Match '^set AWS_ACCESS_KEY_ID='
         }
+    }
 
-        It 'exports long-term keys (no session token, no expiration) in every format without an error' {
-            $file = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-static-' + [guid]::NewGuid().ToString('n'))
-            Set-Content -LiteralPath $file -Value "[static]`naws_access_key_id = AKIDLONGTERMEXAMPLE`naws_secret_access_key = long-term-secret-example`n"
-            try {
-                foreach ($format in 'Process', 'PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd') {
-                    $errors = $null
-                    $out = @(Export-AWSCredential -ProfileName static -ProfileLocation $file -Format $format -ErrorVariable errors 2>&1)
-                    @($errors).Count | Should -Be 0 -Because "format $format"
-                    @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
-                    ($out -join "`n") | Should -Not -Match 'SESSION_TOKEN|SessionToken|EXPIRATION|Expiration'
-                }
-                $doc = Export-AWSCredential -ProfileName static -ProfileLocation $file -Format Process | ConvertFrom-Json
-                $doc.Version | Should -Be 1
-                $doc.AccessKeyId | Should -Be 'AKIDLONGTERMEXAMPLE'
-                @($doc.PSObject.Properties.Name) | Should -Be @('Version', 'AccessKeyId', 'SecretAccessKey')
-            } finally {
-                Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+    It 'exports long-term keys (no session token, no expiration) in every format without an error' {
+        $file = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-static-' + [guid]::NewGuid().ToString('n'))
+        Set-Content -LiteralPath $file -Value "[static]`naws_access_key_id = AKIDLONGTERMEXAMPLE`naws_secret_access_key = long-term-secret-example`n"
+        try {
+            foreach ($format in 'Process', 'PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd') {
+                $exportErrors = $null
+                $out = @(Export-AWSCredential -ProfileName static -ProfileLocation $file -Format $format -ErrorVariable exportErrors 2>&1)
+                @($exportErrors).Count | Should -Be 0 -Because "format $format"
+                @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 0
+                ($out -join "`n") | Should -Not -Match 'SESSION_TOKEN|SessionToken|EXPIRATION|Expiration'
             }
+            $doc = Export-AWSCredential -ProfileName static -ProfileLocation $file -Format Process | ConvertFrom-Json
+            $doc.Version | Should -Be 1
+            $doc.AccessKeyId | Should -Be 'AKIDLONGTERMEXAMPLE'
+            @($doc.PSObject.Properties.Name) | Should -Be @('Version', 'AccessKeyId', 'SecretAccessKey')
+        } finally {
+            Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
         }
     }
 

@@ -44,10 +44,56 @@ fn valid_token(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_control() || c == '[' || c == ']' || c == '=' || c == '#' || c == ';')
 }
 
-/// Applies the edits to `text` and returns the new text.
+/// One line of the file and the line ending it had ("" for a last line without one).
+struct Line {
+    text: String,
+    ending: &'static str,
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    text.split_inclusive('\n')
+        .map(|piece| {
+            if let Some(t) = piece.strip_suffix("\r\n") {
+                Line { text: t.to_string(), ending: "\r\n" }
+            } else if let Some(t) = piece.strip_suffix('\n') {
+                Line { text: t.to_string(), ending: "\n" }
+            } else {
+                Line { text: piece.to_string(), ending: "" }
+            }
+        })
+        .collect()
+}
+
+/// The key of a `key = value` line, unless the line is a comment or a section header.
+fn line_key(line: &str) -> Option<&str> {
+    let l = line.trim_start();
+    if l.starts_with('#') || l.starts_with(';') || l.starts_with('[') {
+        return None;
+    }
+    l.split_once('=').map(|(key, _)| key.trim())
+}
+
+/// The value part of a line split into the value and an inline comment (whitespace followed by
+/// `#` or `;`, as the AWS config parsers read it), which is kept when the value changes.
+fn split_comment(value: &str) -> (&str, &str) {
+    let bytes = value.as_bytes();
+    for i in 1..bytes.len() {
+        if (bytes[i] == b'#' || bytes[i] == b';') && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') {
+            let start = value[..i].trim_end().len();
+            return (value[..start].trim(), &value[start..]);
+        }
+    }
+    (value.trim(), "")
+}
+
+/// Applies the edits to `text` and returns the new text. Every line keeps its own ending (new
+/// lines take the file's most common one). When a section appears more than once, the value
+/// that the parsers use (the last one) is the one edited; a new key goes into the last of them.
 pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut lines = split_lines(text);
+    let crlf = lines.iter().filter(|l| l.ending == "\r\n").count();
+    let lf = lines.iter().filter(|l| l.ending == "\n").count();
+    let newline: &'static str = if crlf > lf { "\r\n" } else { "\n" };
     for section in sections {
         let header = section.header.split_whitespace().collect::<Vec<_>>().join(" ");
         if !valid_token(&header) {
@@ -60,55 +106,66 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
                 )));
             }
         }
-        let start = lines.iter().position(|l| normalise_header(l).as_deref() == Some(header.as_str()));
-        match start {
-            None => {
-                while lines.last().is_some_and(|l| l.trim().is_empty()) {
-                    lines.pop();
-                }
-                if !lines.is_empty() {
-                    lines.push(String::new());
-                }
-                lines.push(format!("[{header}]"));
-                for (k, v) in &section.values {
-                    lines.push(format!("{k} = {v}"));
-                }
+        // Every (start, end) range of a section with this header, in file order.
+        let ranges: Vec<(usize, usize)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| normalise_header(&l.text).as_deref() == Some(header.as_str()))
+            .map(|(start, _)| {
+                let end = lines[start + 1..]
+                    .iter()
+                    .position(|l| l.text.trim_start().starts_with('['))
+                    .map(|i| start + 1 + i)
+                    .unwrap_or(lines.len());
+                (start, end)
+            })
+            .collect();
+        if ranges.is_empty() {
+            while lines.last().is_some_and(|l| l.text.trim().is_empty()) {
+                lines.pop();
             }
-            Some(start) => {
-                let end =
-                    lines[start + 1..].iter().position(|l| l.trim_start().starts_with('[')).map(|i| start + 1 + i).unwrap_or(lines.len());
-                let mut last_content = start;
-                for (i, line) in lines.iter().enumerate().take(end).skip(start + 1) {
-                    if !line.trim().is_empty() {
-                        last_content = i;
+            if let Some(last) = lines.last_mut() {
+                if last.ending.is_empty() {
+                    last.ending = newline;
+                }
+                lines.push(Line { text: String::new(), ending: newline });
+            }
+            lines.push(Line { text: format!("[{header}]"), ending: newline });
+            for (k, v) in &section.values {
+                lines.push(Line { text: format!("{k} = {v}"), ending: newline });
+            }
+            continue;
+        }
+        let (last_start, last_end) = *ranges.last().unwrap_or(&(0, 0));
+        let last_content = (last_start + 1..last_end).rfind(|&i| !lines[i].text.trim().is_empty()).unwrap_or(last_start);
+        let mut insert_at = last_content + 1;
+        for (k, v) in &section.values {
+            let existing = ranges.iter().flat_map(|(s, e)| s + 1..*e).rfind(|&i| line_key(&lines[i].text) == Some(k.as_str()));
+            match existing {
+                Some(i) => {
+                    let line = &lines[i].text;
+                    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+                    let value_part = line.split_once('=').map(|(_, val)| val).unwrap_or("");
+                    let (current, comment) = split_comment(value_part);
+                    if current != v {
+                        let updated = format!("{indent}{k} = {v}{comment}");
+                        lines[i].text = updated;
                     }
                 }
-                let mut insert_at = last_content + 1;
-                for (k, v) in &section.values {
-                    let existing = (start + 1..end).find(|&i| {
-                        let l = lines[i].trim_start();
-                        !l.starts_with('#') && !l.starts_with(';') && l.split_once('=').is_some_and(|(key, _)| key.trim() == k)
-                    });
-                    match existing {
-                        Some(i) => {
-                            let indent: String = lines[i].chars().take_while(|c| c.is_whitespace()).collect();
-                            let current = lines[i].split_once('=').map(|(_, val)| val.trim()).unwrap_or("");
-                            if current != v {
-                                lines[i] = format!("{indent}{k} = {v}");
-                            }
-                        }
-                        None => {
-                            lines.insert(insert_at, format!("{k} = {v}"));
-                            insert_at += 1;
-                        }
+                None => {
+                    if insert_at > 0 && lines[insert_at - 1].ending.is_empty() {
+                        lines[insert_at - 1].ending = newline;
                     }
+                    lines.insert(insert_at, Line { text: format!("{k} = {v}"), ending: newline });
+                    insert_at += 1;
                 }
             }
         }
     }
-    let mut out = lines.join(newline);
-    if !out.is_empty() {
-        out.push_str(newline);
+    let mut out = String::with_capacity(text.len() + 64);
+    for l in &lines {
+        out.push_str(&l.text);
+        out.push_str(l.ending);
     }
     Ok(out)
 }
@@ -117,6 +174,9 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     // -ProfileLocation (resolved by PowerShell), AWS_CONFIG_FILE or ~/.aws/config; `~` expanded
     // as aws-config expands it for reading, so edits land in the file that is read.
     let path: PathBuf = crate::config::ProfileSource::new(p.path.as_deref(), &call.env).config_file(&call.env)?;
+    // Our writers take a lock beside the file, and the file is read under it, so two edits at
+    // once (two PowerShell sessions, say) are applied one after the other and lose nothing.
+    let _lock = if p.dry_run { None } else { Some(lock_config(&path)?) };
     let before = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -156,6 +216,13 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     Ok(EditResult { path: path.to_string_lossy().to_string(), changed, diff, written })
 }
 
+/// The lock of a config file's writers: `.<name>.lock` beside it.
+fn lock_config(path: &std::path::Path) -> Result<crate::token_cache::CacheLock> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("config");
+    crate::token_cache::lock(dir, &format!(".{name}"), std::time::Duration::from_secs(10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +247,28 @@ mod tests {
             edit_text(text, &[SectionEdit { header: "profile new".into(), values: vec![("region".into(), "eu-west-2".into())] }]).unwrap();
         assert_eq!(appended, format!("{text}\n[profile new]\nregion = eu-west-2\n"));
         assert!(edit_text(text, &[SectionEdit { header: "x]".into(), values: vec![] }]).is_err());
+        // The inline comment stays when the value changes.
+        let region =
+            edit_text(text, &[SectionEdit { header: "default".into(), values: vec![("region".into(), "eu-west-1".into())] }]).unwrap();
+        assert_eq!(region, text.replace("region = us-east-1   # inline", "region = eu-west-1   # inline"));
         assert!(edit_text(text, &[SectionEdit { header: "x".into(), values: vec![("k".into(), "a\nb".into())] }]).is_err());
+    }
+
+    #[test]
+    fn each_line_keeps_its_ending() {
+        let text = "[default]\r\nregion = us-east-1\n[profile x]\r\noutput = json";
+        let out =
+            edit_text(text, &[SectionEdit { header: "profile x".into(), values: vec![("region".into(), "eu-west-1".into())] }]).unwrap();
+        assert_eq!(out, "[default]\r\nregion = us-east-1\n[profile x]\r\noutput = json\r\nregion = eu-west-1\r\n");
+    }
+
+    #[test]
+    fn the_section_that_wins_is_edited() {
+        let text = "[profile d]\nregion = us-east-1\n\n[profile d]\nregion = eu-west-1\n";
+        let out =
+            edit_text(text, &[SectionEdit { header: "profile d".into(), values: vec![("region".into(), "ap-south-1".into())] }]).unwrap();
+        assert_eq!(out, "[profile d]\nregion = us-east-1\n\n[profile d]\nregion = ap-south-1\n");
+        let added = edit_text(text, &[SectionEdit { header: "profile d".into(), values: vec![("output".into(), "json".into())] }]).unwrap();
+        assert_eq!(added, format!("{text}output = json\n"));
     }
 }

@@ -15,15 +15,15 @@ fn a_refresh_whose_write_back_fails_keeps_the_new_token_and_warns() {
     let token = s.issue(Some(&session), 60, true);
     let path = s.write_cli_token(&session, &token);
     let before = std::fs::read(&path).unwrap();
-    let limit = |bytes: u64| {
-        let l = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: libc::RLIM_INFINITY };
+    let limit = |bytes: libc::rlim_t| {
+        let l = libc::rlimit { rlim_cur: bytes, rlim_max: libc::RLIM_INFINITY };
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &l) }, 0);
     };
     // SAFETY: a plain signal disposition; writes past the limit then fail with EFBIG.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     limit(64);
     let first = s.caller.dispatch(0, json!({ "op": "credentials.resolve", "params": { "auth": { "profile": profile } } }));
-    limit(libc::RLIM_INFINITY as u64);
+    limit(libc::RLIM_INFINITY);
     let doc: serde_json::Value = serde_json::from_str(&first.expect("the refreshed token is used")).unwrap();
     let warning = doc["meta"]["warnings"][0].as_str().unwrap_or_else(|| panic!("a warning: {doc}"));
     assert!(warning.contains(&path.to_string_lossy().to_string()), "{warning}");

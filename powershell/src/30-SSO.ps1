@@ -1,0 +1,242 @@
+function Get-SSOAccountList {
+    <#
+    .SYNOPSIS
+    Lists the AWS accounts the SSO user of a profile may use.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's ListAccounts with the cached SSO token of the profile
+    (refreshed when needed; never a login) and writes one object per account, page by page.
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used (default: AWS_PROFILE, then the default profile). A profile
+    with only sso_session (no account or role) is enough.
+
+    .PARAMETER SessionName
+    Uses the token of this sso-session directly, without any profile (as 'aws sso ... --sso-session').
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER MaxResult
+    The page size (1-100).
+
+    .PARAMETER NextToken
+    Fetches one page starting from this token.
+
+    .PARAMETER NoAutoIteration
+    Fetches one page only.
+
+    .PARAMETER TimeoutSec
+    Gives up on each call after this many seconds.
+
+    .EXAMPLE
+    Get-SSOAccountList -ProfileName my-sso-profile
+
+    Lists the accounts assigned to the SSO user.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.SSOAccount
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.SSOAccount')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [string] $SessionName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Alias('MaxResults', 'MaxItems')]
+        [ValidateRange(1, 100)]
+        [int] $MaxResult,
+        [string] $NextToken,
+        [switch] $NoAutoIteration,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($SessionName) { $params['session_name'] = $SessionName }
+        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
+        $token = $NextToken
+        do {
+            $call = $params.Clone()
+            if ($token) { $call['next_token'] = $token }
+            $page = Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $call -Cmdlet $PSCmdlet
+            foreach ($account in @($page.accounts)) {
+                $item = [pscustomobject]@{
+                    PSTypeName   = 'AWS.Tools.RustSSO.SSOAccount'
+                    AccountId    = $account.account_id
+                    AccountName  = $account.account_name
+                    EmailAddress = $account.email_address
+                }
+                # Only when given, so that piping to Get-SSOAccountRoleList binds no empty name.
+                if ($ProfileName) { Add-Member -InputObject $item -NotePropertyName ProfileName -NotePropertyValue $ProfileName }
+                if ($SessionName) { Add-Member -InputObject $item -NotePropertyName SessionName -NotePropertyValue $SessionName }
+                $item
+            }
+            $token = $page.next_token
+        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
+    }
+}
+
+function Get-SSOAccountRoleList {
+    <#
+    .SYNOPSIS
+    Lists the roles the SSO user of a profile may assume in an account.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's ListAccountRoles with the cached SSO token of the
+    profile. Without -AccountId, the profile's own sso_account_id is used. Accepts the output of
+    Get-SSOAccountList from the pipeline.
+
+    .PARAMETER AccountId
+    The account whose roles to list.
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used.
+
+    .PARAMETER SessionName
+    Uses the token of this sso-session directly, without any profile (as 'aws sso ... --sso-session').
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER MaxResult
+    The page size (1-100).
+
+    .PARAMETER NextToken
+    Fetches one page starting from this token.
+
+    .PARAMETER NoAutoIteration
+    Fetches one page only.
+
+    .PARAMETER TimeoutSec
+    Gives up on each call after this many seconds.
+
+    .EXAMPLE
+    Get-SSOAccountList -ProfileName dev | Get-SSOAccountRoleList
+
+    Lists every role in every account the SSO user may use.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.SSORole
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.SSORole')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [string] $AccountId,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $SessionName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [Alias('MaxResults', 'MaxItems')]
+        [ValidateRange(1, 100)]
+        [int] $MaxResult,
+        [string] $NextToken,
+        [switch] $NoAutoIteration,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($AccountId) { $params['account_id'] = $AccountId }
+        if ($SessionName) { $params['session_name'] = $SessionName }
+        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
+        $token = $NextToken
+        do {
+            $call = $params.Clone()
+            if ($token) { $call['next_token'] = $token }
+            $page = Invoke-RustSsoOperation -Operation 'sso.list_account_roles' -Parameters $call -Cmdlet $PSCmdlet
+            foreach ($role in @($page.roles)) {
+                [pscustomobject]@{
+                    PSTypeName = 'AWS.Tools.RustSSO.SSORole'
+                    AccountId  = $role.account_id
+                    RoleName   = $role.role_name
+                }
+            }
+            $token = $page.next_token
+        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
+    }
+}
+
+function Get-SSORoleCredential {
+    <#
+    .SYNOPSIS
+    Gets temporary credentials for an SSO role.
+
+    .DESCRIPTION
+    Calls the IAM Identity Center portal's GetRoleCredentials with the cached SSO token of the
+    profile, for the profile's account and role or the ones given. The result holds the secret
+    access key and session token; the default view shows only the access key id and expiry.
+    Credentials are cached in memory and shared with every command of the session.
+
+    .PARAMETER AccountId
+    The account of the role (default: the profile's sso_account_id).
+
+    .PARAMETER RoleName
+    The role (default: the profile's sso_role_name).
+
+    .PARAMETER ProfileName
+    The SSO profile whose token is used.
+
+    .PARAMETER SessionName
+    Uses the token of this sso-session directly, without any profile; -AccountId and -RoleName
+    are then required.
+
+    .PARAMETER ProfileLocation
+    Reads profiles from this file only.
+
+    .PARAMETER TimeoutSec
+    Gives up after this many seconds.
+
+    .EXAMPLE
+    Get-SSORoleCredential -ProfileName dev
+
+    Shows the access key id and expiry of the role credentials of profile dev.
+
+    .EXAMPLE
+    Get-SSOAccountRoleList -ProfileName dev -AccountId 111122223333 | Get-SSORoleCredential -ProfileName dev
+
+    Gets credentials for every role the user has in one account.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.RoleCredentials
+    #>
+    [CmdletBinding()]
+    [OutputType('AWS.Tools.RustSSO.RoleCredentials')]
+    param(
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $AccountId,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $RoleName,
+        [Alias('StoredCredentials', 'AWSProfileName')]
+        [string] $ProfileName,
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [string] $SessionName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation,
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSec
+    )
+    process {
+        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($AccountId) { $params['account_id'] = $AccountId }
+        if ($RoleName) { $params['role_name'] = $RoleName }
+        if ($SessionName) { $params['session_name'] = $SessionName }
+        $c = Invoke-RustSsoOperation -Operation 'sso.get_role_credentials' -Parameters $params -Cmdlet $PSCmdlet
+        [pscustomobject]@{
+            PSTypeName      = 'AWS.Tools.RustSSO.RoleCredentials'
+            AccountId       = $c.account_id
+            RoleName        = $RoleName
+            AccessKeyId     = $c.access_key_id
+            SecretAccessKey = $c.secret_access_key
+            SessionToken    = $c.session_token
+            Expiration      = ConvertTo-RustSsoDateTime $c.expiration
+        }
+    }
+}

@@ -1,0 +1,61 @@
+function Set-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Sets the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Commands given no -Region use this region before the environment and the profile's region.
+
+    .PARAMETER Region
+    The region, for example eu-west-1.
+
+    .EXAMPLE
+    Set-DefaultAWSRegion -Region eu-west-1
+
+    Makes eu-west-1 the default region of this shell.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [ValidatePattern('^[a-z]{2}(-[a-z]+)+-\d+$')]
+        [string] $Region
+    )
+    process { Set-Variable -Name StoredAWSRegion -Scope Global -Value $Region }
+}
+
+function Get-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Gets the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Returns the region set with Set-DefaultAWSRegion, or nothing when none is set.
+
+    .EXAMPLE
+    Get-DefaultAWSRegion
+
+    Shows the default region of this shell.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $ExecutionContext.SessionState.PSVariable.GetValue('global:StoredAWSRegion')
+}
+
+function Clear-DefaultAWSRegion {
+    <#
+    .SYNOPSIS
+    Clears the shell's default region ($StoredAWSRegion).
+
+    .DESCRIPTION
+    Commands then take the region from the environment or the profile again.
+
+    .EXAMPLE
+    Clear-DefaultAWSRegion
+
+    Forgets the region set with Set-DefaultAWSRegion.
+    #>
+    [CmdletBinding()]
+    param()
+    Remove-Variable -Name StoredAWSRegion -Scope Global -ErrorAction SilentlyContinue
+}
