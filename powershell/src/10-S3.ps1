@@ -135,57 +135,5 @@ function Get-S3Bucket {
         [Alias('MaxAttempts')]
         [int] $MaxAttempt
     )
-    process {
-        if ($PSBoundParameters.ContainsKey('Select') -and $PSBoundParameters.ContainsKey('BucketName')) {
-            $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'BucketNameWithSelect' -Category InvalidArgument -Message '-BucketName cannot be used when -Select is specified.'))
-        }
-        if ($Select -notmatch '^(Buckets|\*|Owner|ContinuationToken|Prefix|Buckets\.(BucketName|CreationDate|BucketRegion|BucketArn)|\^\w+)$') {
-            $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'InvalidSelect' -Category InvalidArgument -Message ("-Select '{0}' is not valid: use Buckets, *, Owner, ContinuationToken, Prefix, Buckets.<Property> or ^ParameterName." -f $Select)))
-        }
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        if ($PSBoundParameters.ContainsKey('ForcePathStyleAddressing')) { $params['force_path_style'] = $ForcePathStyleAddressing }
-        if ($PSBoundParameters.ContainsKey('MaxBucket')) { $params['max_buckets'] = $MaxBucket }
-        if ($BucketRegion) { $params['bucket_region'] = $BucketRegion }
-        if ($Prefix) { $params['prefix'] = $Prefix }
-        $token = $ContinuationToken
-        $onePage = $NoAutoIteration.IsPresent -or [bool]$ContinuationToken
-        do {
-            if ($token) { $params['continuation_token'] = $token }
-            $call = $params.Clone()
-            $page = Invoke-RustSsoOperation -Operation 's3.list_buckets' -Parameters $call -Cmdlet $PSCmdlet
-            # The hot loop of large listings: no function calls per bucket.
-            $buckets = foreach ($bucket in $page.buckets) {
-                if ($BucketName -and -not [string]::Equals($bucket.name, $BucketName, [System.StringComparison]::Ordinal)) { continue }
-                $created = $bucket.creation_date
-                if ($null -ne $created) { $created = [datetime]::Parse($created, $script:Invariant, $script:RoundTrip).ToLocalTime() }
-                [pscustomobject]@{
-                    PSTypeName   = 'AWS.Tools.RustSSO.S3Bucket'
-                    BucketName   = $bucket.name
-                    CreationDate = $created
-                    BucketRegion = $bucket.bucket_region
-                    BucketArn    = $bucket.bucket_arn
-                }
-            }
-            switch -Regex ($Select) {
-                '^Buckets$' { $buckets }
-                '^Buckets\.(\w+)$' { foreach ($b in @($buckets)) { $b.($Matches[1]) } }
-                '^\*$' {
-                    $owner = $null
-                    if ($page.owner) { $owner = [pscustomobject]@{ PSTypeName = 'AWS.Tools.RustSSO.S3Owner'; Id = $page.owner.id; DisplayName = $page.owner.display_name } }
-                    [pscustomobject]@{
-                        PSTypeName        = 'AWS.Tools.RustSSO.ListBucketsResponse'
-                        Buckets           = @($buckets)
-                        ContinuationToken = $page.continuation_token
-                        Owner             = $owner
-                        Prefix            = $page.prefix
-                    }
-                }
-                '^Owner$' { if ($page.owner) { [pscustomobject]@{ PSTypeName = 'AWS.Tools.RustSSO.S3Owner'; Id = $page.owner.id; DisplayName = $page.owner.display_name } } }
-                '^ContinuationToken$' { $page.continuation_token }
-                '^Prefix$' { $page.prefix }
-                '^\^(\w+)$' { $PSBoundParameters[$Matches[1]] }
-            }
-            $token = $page.continuation_token
-        } while ($token -and -not $onePage)
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetS3Bucket($PSCmdlet, $PSBoundParameters) }
 }

@@ -71,14 +71,5 @@ function Get-STSCallerIdentity {
         [Alias('MaxAttempts')]
         [int] $MaxAttempt
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        $identity = Invoke-RustSsoOperation -Operation 'sts.get_caller_identity' -Parameters $params -Cmdlet $PSCmdlet
-        [pscustomobject]@{
-            PSTypeName = 'AWS.Tools.RustSSO.CallerIdentity'
-            Account    = $identity.account
-            Arn        = $identity.arn
-            UserId     = $identity.user_id
-        }
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetSTSCallerIdentity($PSCmdlet, $PSBoundParameters) }
 }

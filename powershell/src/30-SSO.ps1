@@ -54,30 +54,7 @@ function Get-SSOAccountList {
         [ValidateRange(1, 3600)]
         [int] $TimeoutSec
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        if ($SessionName) { $params['session_name'] = $SessionName }
-        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
-        $token = $NextToken
-        do {
-            $call = $params.Clone()
-            if ($token) { $call['next_token'] = $token }
-            $page = Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $call -Cmdlet $PSCmdlet
-            foreach ($account in @($page.accounts)) {
-                $item = [pscustomobject]@{
-                    PSTypeName   = 'AWS.Tools.RustSSO.SSOAccount'
-                    AccountId    = $account.account_id
-                    AccountName  = $account.account_name
-                    EmailAddress = $account.email_address
-                }
-                # Only when given, so that piping to Get-SSOAccountRoleList binds no empty name.
-                if ($ProfileName) { Add-Member -InputObject $item -NotePropertyName ProfileName -NotePropertyValue $ProfileName }
-                if ($SessionName) { Add-Member -InputObject $item -NotePropertyName SessionName -NotePropertyValue $SessionName }
-                $item
-            }
-            $token = $page.next_token
-        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetSSOAccountList($PSCmdlet, $PSBoundParameters) }
 }
 
 function Get-SSOAccountRoleList {
@@ -142,26 +119,7 @@ function Get-SSOAccountRoleList {
         [ValidateRange(1, 3600)]
         [int] $TimeoutSec
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        if ($AccountId) { $params['account_id'] = $AccountId }
-        if ($SessionName) { $params['session_name'] = $SessionName }
-        if ($PSBoundParameters.ContainsKey('MaxResult')) { $params['max_results'] = $MaxResult }
-        $token = $NextToken
-        do {
-            $call = $params.Clone()
-            if ($token) { $call['next_token'] = $token }
-            $page = Invoke-RustSsoOperation -Operation 'sso.list_account_roles' -Parameters $call -Cmdlet $PSCmdlet
-            foreach ($role in @($page.roles)) {
-                [pscustomobject]@{
-                    PSTypeName = 'AWS.Tools.RustSSO.SSORole'
-                    AccountId  = $role.account_id
-                    RoleName   = $role.role_name
-                }
-            }
-            $token = $page.next_token
-        } while ($token -and -not $NoAutoIteration -and -not $NextToken)
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetSSOAccountRoleList($PSCmdlet, $PSBoundParameters) }
 }
 
 function Get-SSORoleCredential {
@@ -223,20 +181,5 @@ function Get-SSORoleCredential {
         [ValidateRange(1, 3600)]
         [int] $TimeoutSec
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        if ($AccountId) { $params['account_id'] = $AccountId }
-        if ($RoleName) { $params['role_name'] = $RoleName }
-        if ($SessionName) { $params['session_name'] = $SessionName }
-        $c = Invoke-RustSsoOperation -Operation 'sso.get_role_credentials' -Parameters $params -Cmdlet $PSCmdlet
-        [pscustomobject]@{
-            PSTypeName      = 'AWS.Tools.RustSSO.RoleCredentials'
-            AccountId       = $c.account_id
-            RoleName        = $RoleName
-            AccessKeyId     = $c.access_key_id
-            SecretAccessKey = $c.secret_access_key
-            SessionToken    = $c.session_token
-            Expiration      = ConvertTo-RustSsoDateTime $c.expiration
-        }
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetSSORoleCredential($PSCmdlet, $PSBoundParameters) }
 }

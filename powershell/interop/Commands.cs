@@ -1,0 +1,461 @@
+// The commands' one call: each exported PowerShell function is its param() block, help and
+// [OutputType], then `[AWS.Tools.RustSSO.Interop.Commands]::<Name>($PSCmdlet, $PSBoundParameters)`.
+// Here the request is built from the bound parameters, the native library is called (page by
+// page where the service pages), and typed objects, -Verbose/-Debug lines, warnings and
+// ErrorRecords are written through the calling PSCmdlet, so pipeline stopping and Ctrl+C work
+// as for any command.
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace AWS.Tools.RustSSO.Interop
+{
+    public static partial class Commands
+    {
+        private static readonly bool SharedEnvironment = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        // ------------------------------------------------------------------ the shared path
+
+        /// <summary>PowerShell's view of the variables the native library reads. On Linux and
+        /// macOS, $env: changes live only in .NET's managed copy of the environment, so they are
+        /// sent along; on Windows the library sees the same environment and nothing is sent.</summary>
+        internal static Hashtable EnvironmentView()
+        {
+            if (SharedEnvironment) return null;
+            var view = new Hashtable();
+            foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            {
+                string name = (string)entry.Key;
+                if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name == "HOME" || name == "USERPROFILE")
+                    view[name] = (string)entry.Value;
+            }
+            return view;
+        }
+
+        /// <summary>An ErrorRecord with a stable id, the category's exception type (so that
+        /// `catch [System.UnauthorizedAccessException]` written for AWS Tools keeps working).</summary>
+        public static ErrorRecord NewErrorRecord(string code, string message, string category, object target)
+        {
+            Exception exception;
+            switch (category)
+            {
+                case "AuthenticationError":
+                case "PermissionDenied": exception = new UnauthorizedAccessException(message); break;
+                case "InvalidArgument": exception = new ArgumentException(message); break;
+                case "ObjectNotFound": exception = new ItemNotFoundException(message); break;
+                case "OperationTimeout": exception = new TimeoutException(message); break;
+                case "OperationStopped": exception = new OperationCanceledException(message); break;
+                case "ConnectionError": exception = new System.Net.WebException(message); break;
+                case "InvalidData": exception = new System.IO.InvalidDataException(message); break;
+                default: exception = new InvalidOperationException(message); break;
+            }
+            ErrorCategory value;
+            if (!Enum.TryParse(category, out value)) value = ErrorCategory.NotSpecified;
+            return new ErrorRecord(exception, code, value, target);
+        }
+
+        internal static void Fail(PSCmdlet cmdlet, string code, string category, string message, object target = null)
+        {
+            cmdlet.ThrowTerminatingError(NewErrorRecord(code, message, category, target));
+        }
+
+        /// <summary>One native call. Returns the parsed result, or throws a terminating ErrorRecord
+        /// through the calling command. The request is never written to any stream: it may carry
+        /// a secret key. Results with diagnostics ({result, meta}) have them written to -Verbose
+        /// and -Debug, and the library's warnings to the warning stream.</summary>
+        public static object Invoke(PSCmdlet cmdlet, string operation, Hashtable parameters, object target)
+        {
+            var request = new Hashtable();
+            request["op"] = operation;
+            if (parameters.ContainsKey("timeout_ms"))
+            {
+                request["timeout_ms"] = parameters["timeout_ms"];
+                parameters.Remove("timeout_ms");
+            }
+            request["params"] = parameters;
+            request["env"] = EnvironmentView();
+            NativeResult result = Native.Call(Json.Write(request), cmdlet);
+            object parsed = Json.Parse(result.Json);
+            if (!result.IsSuccess)
+            {
+                var failure = parsed as JsonObject ?? new JsonObject();
+                throw new PipelineStoppedOrFailed(NewErrorRecord(failure.Str("code") ?? "NativeError", failure.Str("message") ?? "The native library failed.", failure.Str("category") ?? "NotSpecified", target));
+            }
+            var obj = parsed as JsonObject;
+            JsonObject meta;
+            if (obj != null && obj.ContainsKey("result") && (meta = obj.Obj("meta")) != null)
+            {
+                foreach (object w in meta.List("warnings")) Warning(cmdlet, Convert.ToString(w, CultureInfo.InvariantCulture));
+                if (meta.ContainsKey("operation"))
+                {
+                    if (Wanted(cmdlet, "VerbosePreference"))
+                        Verbose(cmdlet, string.Format(CultureInfo.InvariantCulture, "{0}: called {1} in {2} ms.", meta.Str("operation"), meta.Str("endpoint"), meta.Str("duration_ms")));
+                    if (Wanted(cmdlet, "DebugPreference"))
+                    {
+                        string token = meta.Str("token_expires_at");
+                        string note = string.IsNullOrEmpty(token) ? string.Empty : ", token valid until " + token;
+                        Debug(cmdlet, "Credentials obtained from " + meta.Str("credential_source") + note + ".");
+                        Debug(cmdlet, "Region " + meta.Str("region") + " obtained from " + meta.Str("region_source") + ".");
+                    }
+                }
+                object inner;
+                obj.TryGetValue("result", out inner);
+                return inner;
+            }
+            return parsed;
+        }
+
+        /// <summary>Carries an ErrorRecord out of <see cref="Invoke"/> to the command's entry,
+        /// which throws it through its PSCmdlet.</summary>
+        private sealed class PipelineStoppedOrFailed : Exception
+        {
+            public PipelineStoppedOrFailed(ErrorRecord record) : base(record.Exception.Message) { Record = record; }
+            public ErrorRecord Record { get; private set; }
+        }
+
+        /// <summary>Runs a command body; a failure becomes the command's terminating error.</summary>
+        private static void Run(PSCmdlet cmdlet, Action body)
+        {
+            try { body(); }
+            catch (PipelineStoppedOrFailed failed) { cmdlet.ThrowTerminatingError(failed.Record); }
+        }
+
+        // Verbose, debug and warning lines go through the script cmdlets, so that they follow the
+        // calling function's preference variables exactly as its own Write-Verbose would: the
+        // function's command runtime would prompt ('Inquire') for verbose and debug lines under
+        // -Debug, and Windows PowerShell 5.1 turns -Debug into 'Inquire' for debug lines too.
+        private static ScriptBlock verboseWriter, debugWriter, warningWriter;
+
+        /// <summary>Whether a line of this stream would be shown: -Verbose/-Debug when given,
+        /// else the preference variable as the module sees it (module scope, then global).</summary>
+        private static bool Wanted(PSCmdlet cmdlet, string preferenceVariable)
+        {
+            object given;
+            string switchName = preferenceVariable == "VerbosePreference" ? "Verbose" : "Debug";
+            if (cmdlet.MyInvocation.BoundParameters.TryGetValue(switchName, out given))
+                return given is SwitchParameter ? ((SwitchParameter)given).IsPresent : LanguagePrimitives.IsTrue(given);
+            object pref = cmdlet.GetVariableValue(preferenceVariable);
+            if (pref is PSObject) pref = ((PSObject)pref).BaseObject;
+            return pref is ActionPreference && (ActionPreference)pref != ActionPreference.SilentlyContinue && (ActionPreference)pref != ActionPreference.Ignore;
+        }
+
+        internal static void Verbose(PSCmdlet cmdlet, string line)
+        {
+            if (verboseWriter == null) verboseWriter = ScriptBlock.Create("param([string] $Message) Microsoft.PowerShell.Utility\\Write-Verbose -Message $Message");
+            verboseWriter.Invoke(line);
+        }
+
+        internal static void Debug(PSCmdlet cmdlet, string line)
+        {
+            if (debugWriter == null) debugWriter = ScriptBlock.Create("param([string] $Message) if ($DebugPreference -eq 'Inquire') { $DebugPreference = 'Continue' }; Microsoft.PowerShell.Utility\\Write-Debug -Message $Message");
+            debugWriter.Invoke(line);
+        }
+
+        internal static void Warning(PSCmdlet cmdlet, string line)
+        {
+            if (warningWriter == null) warningWriter = ScriptBlock.Create("param([string] $Message) Microsoft.PowerShell.Utility\\Write-Warning -Message $Message");
+            warningWriter.Invoke(line);
+        }
+
+        // ------------------------------------------------------------------ parameters
+
+        internal static bool Has(IDictionary<string, object> bound, string name) { return bound.ContainsKey(name); }
+
+        internal static string Str(IDictionary<string, object> bound, string name)
+        {
+            object v;
+            if (!bound.TryGetValue(name, out v) || v == null) return null;
+            var pso = v as PSObject;
+            if (pso != null) v = pso.BaseObject;
+            return Convert.ToString(v, CultureInfo.InvariantCulture);
+        }
+
+        internal static bool Switch(IDictionary<string, object> bound, string name)
+        {
+            object v;
+            if (!bound.TryGetValue(name, out v) || v == null) return false;
+            if (v is SwitchParameter) return ((SwitchParameter)v).IsPresent;
+            if (v is bool) return (bool)v;
+            return LanguagePrimitives.IsTrue(v);
+        }
+
+        internal static T Value<T>(IDictionary<string, object> bound, string name)
+        {
+            object v;
+            if (!bound.TryGetValue(name, out v) || v == null) return default(T);
+            return (T)LanguagePrimitives.ConvertTo(v, typeof(T), CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>A path as PowerShell means it: relative to the current location (not the
+        /// process's working directory), PSDrive names resolved. A leading ~ is left for the
+        /// native side, which expands it against the caller's home as aws-config does.</summary>
+        public static string ResolvePath(PSCmdlet cmdlet, string path)
+        {
+            if (string.IsNullOrEmpty(path) || Regex.IsMatch(path, @"^~([\\/]|$)")) return path;
+            return cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
+
+        private static object GlobalVariable(PSCmdlet cmdlet, string name)
+        {
+            object v = cmdlet.SessionState.PSVariable.GetValue("global:" + name);
+            var pso = v as PSObject;
+            return pso != null ? pso.BaseObject : v;
+        }
+
+        /// <summary>The credential, profile, region and endpoint settings every service command
+        /// shares, in the AWS Tools order: keys, -ProfileName, -Credential, $StoredAWSCredentials,
+        /// then what the native library finds (environment keys, AWS_PROFILE, the default
+        /// profile, ...); region: -Region, $StoredAWSRegion, then AWS_REGION / AWS_DEFAULT_REGION,
+        /// the selected profile's region and us-east-1.</summary>
+        public static Hashtable CommonParameters(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            foreach (KeyValuePair<string, object> pair in bound)
+            {
+                object value = pair.Value is PSObject ? ((PSObject)pair.Value).BaseObject : pair.Value;
+                string s = value as string;
+                if (s != null && pair.Key != "SessionToken" && (s.Length > 4096 || s.Trim().Length == 0))
+                    Fail(cmdlet, "InvalidParameterValue", "InvalidArgument", string.Format(CultureInfo.InvariantCulture, "The value of -{0} is empty, blank or longer than 4096 characters.", pair.Key));
+            }
+            var auth = new Hashtable();
+            AWSCredentials credential = null;
+            if (Has(bound, "AccessKey") || Has(bound, "SecretKey"))
+            {
+                auth["access_key"] = Str(bound, "AccessKey") ?? string.Empty;
+                auth["secret_key"] = Str(bound, "SecretKey") ?? string.Empty;
+                if (Has(bound, "SessionToken")) auth["session_token"] = Str(bound, "SessionToken") ?? string.Empty;
+            }
+            else if (Has(bound, "ProfileName"))
+            {
+                auth["profile"] = Str(bound, "ProfileName");
+            }
+            else if (Has(bound, "Credential") && bound["Credential"] != null)
+            {
+                credential = Value<AWSCredentials>(bound, "Credential");
+            }
+            else
+            {
+                credential = GlobalVariable(cmdlet, "StoredAWSCredentials") as AWSCredentials;
+            }
+            if (credential != null)
+            {
+                foreach (DictionaryEntry pair in credential.ToRequest()) auth[pair.Key] = pair.Value;
+            }
+            if (Has(bound, "ProfileLocation")) auth["profile_location"] = ResolvePath(cmdlet, Str(bound, "ProfileLocation"));
+            var common = new Hashtable();
+            common["auth"] = auth;
+            if (Has(bound, "Region"))
+            {
+                common["region"] = Str(bound, "Region");
+            }
+            else
+            {
+                object stored = GlobalVariable(cmdlet, "StoredAWSRegion");
+                if (stored != null && !string.IsNullOrEmpty(Convert.ToString(stored, CultureInfo.InvariantCulture)))
+                    common["default_region"] = Convert.ToString(stored, CultureInfo.InvariantCulture);
+            }
+            if (Has(bound, "EndpointUrl")) common["endpoint_url"] = Str(bound, "EndpointUrl");
+            if (Has(bound, "TimeoutSec")) common["timeout_ms"] = (long)Value<int>(bound, "TimeoutSec") * 1000;
+            if (Has(bound, "MaxAttempt")) common["max_attempts"] = Value<int>(bound, "MaxAttempt");
+            return common;
+        }
+
+        private static Hashtable Clone(Hashtable h) { return (Hashtable)h.Clone(); }
+
+        // ------------------------------------------------------------------ S3
+
+        private static readonly Regex SelectPattern = new Regex(@"^(Buckets|\*|Owner|ContinuationToken|Prefix|Buckets\.(BucketName|CreationDate|BucketRegion|BucketArn)|\^\w+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        public static void GetS3Bucket(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Run(cmdlet, () =>
+            {
+                string select = Has(bound, "Select") ? Str(bound, "Select") : "Buckets";
+                if (Has(bound, "Select") && Has(bound, "BucketName"))
+                    Fail(cmdlet, "BucketNameWithSelect", "InvalidArgument", "-BucketName cannot be used when -Select is specified.");
+                if (select == null || !SelectPattern.IsMatch(select))
+                    Fail(cmdlet, "InvalidSelect", "InvalidArgument", string.Format(CultureInfo.InvariantCulture, "-Select '{0}' is not valid: use Buckets, *, Owner, ContinuationToken, Prefix, Buckets.<Property> or ^ParameterName.", select));
+                Hashtable parameters = CommonParameters(cmdlet, bound);
+                if (Has(bound, "ForcePathStyleAddressing")) parameters["force_path_style"] = Value<bool>(bound, "ForcePathStyleAddressing");
+                if (Has(bound, "MaxBucket")) parameters["max_buckets"] = Value<int>(bound, "MaxBucket");
+                string bucketRegion = Str(bound, "BucketRegion");
+                if (!string.IsNullOrEmpty(bucketRegion)) parameters["bucket_region"] = bucketRegion;
+                string prefix = Str(bound, "Prefix");
+                if (!string.IsNullOrEmpty(prefix)) parameters["prefix"] = prefix;
+                string bucketName = Str(bound, "BucketName");
+                string token = Str(bound, "ContinuationToken");
+                bool onePage = Switch(bound, "NoAutoIteration") || !string.IsNullOrEmpty(token);
+                do
+                {
+                    if (!string.IsNullOrEmpty(token)) parameters["continuation_token"] = token;
+                    var page = Invoke(cmdlet, "s3.list_buckets", Clone(parameters), null) as JsonObject ?? new JsonObject();
+                    var buckets = new List<S3Bucket>();
+                    foreach (object item in page.List("buckets"))
+                    {
+                        var b = item as JsonObject;
+                        if (b == null) continue;
+                        string name = b.Str("name");
+                        if (!string.IsNullOrEmpty(bucketName) && !string.Equals(name, bucketName, StringComparison.Ordinal)) continue;
+                        buckets.Add(new S3Bucket { BucketName = name, CreationDate = b.Date("creation_date"), BucketRegion = b.Str("bucket_region"), BucketArn = b.Str("bucket_arn") });
+                    }
+                    WriteSelected(cmdlet, bound, select, page, buckets);
+                    token = page.Str("continuation_token");
+                } while (!string.IsNullOrEmpty(token) && !onePage);
+            });
+        }
+
+        private static S3Owner Owner(JsonObject page)
+        {
+            JsonObject o = page.Obj("owner");
+            return o == null ? null : new S3Owner { Id = o.Str("id"), DisplayName = o.Str("display_name") };
+        }
+
+        private static void WriteSelected(PSCmdlet cmdlet, IDictionary<string, object> bound, string select, JsonObject page, List<S3Bucket> buckets)
+        {
+            if (string.Equals(select, "Buckets", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (S3Bucket b in buckets) cmdlet.WriteObject(b);
+            }
+            else if (select.StartsWith("Buckets.", StringComparison.OrdinalIgnoreCase))
+            {
+                string property = select.Substring("Buckets.".Length).ToLowerInvariant();
+                foreach (S3Bucket b in buckets)
+                {
+                    switch (property)
+                    {
+                        case "bucketname": cmdlet.WriteObject(b.BucketName); break;
+                        case "creationdate": cmdlet.WriteObject(b.CreationDate); break;
+                        case "bucketregion": cmdlet.WriteObject(b.BucketRegion); break;
+                        default: cmdlet.WriteObject(b.BucketArn); break;
+                    }
+                }
+            }
+            else if (select == "*")
+            {
+                cmdlet.WriteObject(new ListBucketsResponse { Buckets = buckets.ToArray(), ContinuationToken = page.Str("continuation_token"), Owner = Owner(page), Prefix = page.Str("prefix") });
+            }
+            else if (string.Equals(select, "Owner", StringComparison.OrdinalIgnoreCase))
+            {
+                S3Owner owner = Owner(page);
+                if (owner != null) cmdlet.WriteObject(owner);
+            }
+            else if (string.Equals(select, "ContinuationToken", StringComparison.OrdinalIgnoreCase))
+            {
+                cmdlet.WriteObject(page.Str("continuation_token"));
+            }
+            else if (string.Equals(select, "Prefix", StringComparison.OrdinalIgnoreCase))
+            {
+                cmdlet.WriteObject(page.Str("prefix"));
+            }
+            else if (select.StartsWith("^", StringComparison.Ordinal))
+            {
+                object v;
+                cmdlet.WriteObject(bound.TryGetValue(select.Substring(1), out v) ? v : null);
+            }
+        }
+
+        // ------------------------------------------------------------------ STS
+
+        public static void GetSTSCallerIdentity(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Run(cmdlet, () =>
+            {
+                var identity = Invoke(cmdlet, "sts.get_caller_identity", CommonParameters(cmdlet, bound), null) as JsonObject ?? new JsonObject();
+                cmdlet.WriteObject(new CallerIdentity { Account = identity.Str("account"), Arn = identity.Str("arn"), UserId = identity.Str("user_id") });
+            });
+        }
+
+        // ------------------------------------------------------------------ SSO portal
+
+        private static void Paged(PSCmdlet cmdlet, IDictionary<string, object> bound, string operation, Hashtable parameters, Action<JsonObject> writePage)
+        {
+            if (Has(bound, "MaxResult")) parameters["max_results"] = Value<int>(bound, "MaxResult");
+            string first = Str(bound, "NextToken");
+            string token = first;
+            do
+            {
+                Hashtable call = Clone(parameters);
+                if (!string.IsNullOrEmpty(token)) call["next_token"] = token;
+                var page = Invoke(cmdlet, operation, call, null) as JsonObject ?? new JsonObject();
+                writePage(page);
+                token = page.Str("next_token");
+            } while (!string.IsNullOrEmpty(token) && !Switch(bound, "NoAutoIteration") && string.IsNullOrEmpty(first));
+        }
+
+        public static void GetSSOAccountList(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Run(cmdlet, () =>
+            {
+                Hashtable parameters = CommonParameters(cmdlet, bound);
+                string session = Str(bound, "SessionName");
+                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+                string profile = Str(bound, "ProfileName");
+                Paged(cmdlet, bound, "sso.list_accounts", parameters, page =>
+                {
+                    foreach (object item in page.List("accounts"))
+                    {
+                        var a = item as JsonObject ?? new JsonObject();
+                        var account = new SSOAccount { AccountId = a.Str("account_id"), AccountName = a.Str("account_name"), EmailAddress = a.Str("email_address") };
+                        // Only when given, so that piping to Get-SSOAccountRoleList binds no empty name.
+                        if (string.IsNullOrEmpty(profile) && string.IsNullOrEmpty(session))
+                        {
+                            cmdlet.WriteObject(account);
+                            continue;
+                        }
+                        var wrapped = new PSObject(account);
+                        if (!string.IsNullOrEmpty(profile)) wrapped.Properties.Add(new PSNoteProperty("ProfileName", profile));
+                        if (!string.IsNullOrEmpty(session)) wrapped.Properties.Add(new PSNoteProperty("SessionName", session));
+                        cmdlet.WriteObject(wrapped);
+                    }
+                });
+            });
+        }
+
+        public static void GetSSOAccountRoleList(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Run(cmdlet, () =>
+            {
+                Hashtable parameters = CommonParameters(cmdlet, bound);
+                string account = Str(bound, "AccountId");
+                if (!string.IsNullOrEmpty(account)) parameters["account_id"] = account;
+                string session = Str(bound, "SessionName");
+                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+                Paged(cmdlet, bound, "sso.list_account_roles", parameters, page =>
+                {
+                    foreach (object item in page.List("roles"))
+                    {
+                        var r = item as JsonObject ?? new JsonObject();
+                        cmdlet.WriteObject(new SSORole { AccountId = r.Str("account_id"), RoleName = r.Str("role_name") });
+                    }
+                });
+            });
+        }
+
+        public static void GetSSORoleCredential(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Run(cmdlet, () =>
+            {
+                Hashtable parameters = CommonParameters(cmdlet, bound);
+                string account = Str(bound, "AccountId");
+                string role = Str(bound, "RoleName");
+                string session = Str(bound, "SessionName");
+                if (!string.IsNullOrEmpty(account)) parameters["account_id"] = account;
+                if (!string.IsNullOrEmpty(role)) parameters["role_name"] = role;
+                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+                var c = Invoke(cmdlet, "sso.get_role_credentials", parameters, null) as JsonObject ?? new JsonObject();
+                cmdlet.WriteObject(new RoleCredentials
+                {
+                    AccountId = c.Str("account_id"),
+                    RoleName = role,
+                    AccessKeyId = c.Str("access_key_id"),
+                    SecretAccessKey = c.Str("secret_access_key"),
+                    SessionToken = c.Str("session_token"),
+                    Expiration = c.Date("expiration"),
+                });
+            });
+        }
+    }
+}
