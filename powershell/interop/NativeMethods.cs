@@ -121,19 +121,73 @@ namespace AWS.Tools.RustSSO.Interop
         {
             EnsureLoaded();
             ulong id = (ulong)Interlocked.Increment(ref nextCallId);
-            Func<NativeResult> invoke = () => InvokeNative(id, request);
             Func<bool> isStopping = StoppingProbe(cmdlet);
-            if (isStopping == null) return invoke();
+            if (isStopping == null) return InvokeNative(id, request);
+            // The call runs on the pipeline thread (no thread hop per call); the watcher thread
+            // cancels it when PowerShell stops the pipeline (Ctrl+C, Select-Object -First).
+            var watched = new WatchedCall(id, isStopping);
+            StopWatcher.Add(watched);
+            try { return InvokeNative(id, request); }
+            finally { StopWatcher.Remove(watched); }
+        }
 
-            Task<NativeResult> task = Task.Factory.StartNew(invoke, CancellationToken.None,
-                TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
-            bool cancelled = false;
-            while (!task.Wait(25))
+        internal sealed class WatchedCall
+        {
+            public WatchedCall(ulong id, Func<bool> isStopping) { Id = id; IsStopping = isStopping; }
+            public readonly ulong Id;
+            public readonly Func<bool> IsStopping;
+            public bool Cancelled;
+        }
+
+        /// <summary>One background thread that looks at the running calls every 25 ms while there
+        /// are any, and cancels those whose pipeline is stopping.</summary>
+        internal static class StopWatcher
+        {
+            private static readonly object Lock = new object();
+            private static readonly System.Collections.Generic.List<WatchedCall> Calls = new System.Collections.Generic.List<WatchedCall>();
+            private static Thread thread;
+
+            public static void Add(WatchedCall call)
             {
-                // Retried until it lands: the call may not have registered its id yet.
-                if (!cancelled && isStopping()) cancelled = cancel(id) == 0;
+                lock (Lock)
+                {
+                    Calls.Add(call);
+                    if (thread == null)
+                    {
+                        thread = new Thread(Loop) { IsBackground = true, Name = "AWS.Tools.RustSSO stop watcher" };
+                        thread.Start();
+                    }
+                    else if (Calls.Count == 1)
+                    {
+                        Monitor.Pulse(Lock);
+                    }
+                }
             }
-            return task.Result;
+
+            public static void Remove(WatchedCall call)
+            {
+                lock (Lock) { Calls.Remove(call); }
+            }
+
+            private static void Loop()
+            {
+                while (true)
+                {
+                    WatchedCall[] snapshot;
+                    lock (Lock)
+                    {
+                        while (Calls.Count == 0) Monitor.Wait(Lock);
+                        snapshot = Calls.ToArray();
+                    }
+                    foreach (WatchedCall c in snapshot)
+                    {
+                        // Retried until it lands: the call may not have registered its id yet.
+                        try { if (!c.Cancelled && c.IsStopping()) c.Cancelled = cancel(c.Id) == 0; }
+                        catch (Exception) { }
+                    }
+                    Thread.Sleep(25);
+                }
+            }
         }
 
         private static NativeResult InvokeNative(ulong id, byte[] request)
