@@ -1,10 +1,3 @@
-function Get-RustSsoProfileDetail {
-    param([string] $ProfileLocation, [System.Management.Automation.PSCmdlet] $Cmdlet)
-    $params = @{}
-    if ($ProfileLocation) { $params['profile_location'] = Resolve-RustSsoPath -Path $ProfileLocation -Cmdlet $Cmdlet }
-    @(Invoke-RustSsoOperation -Operation 'config.list_profiles' -Parameters $params -Cmdlet $Cmdlet)
-}
-
 function Get-AWSCredential {
     <#
     .SYNOPSIS
@@ -54,36 +47,7 @@ function Get-AWSCredential {
         [Alias('ListProfiles')]
         [switch] $ListProfileDetail
     )
-    process {
-        switch ($PSCmdlet.ParameterSetName) {
-            'Stored' { $ExecutionContext.SessionState.PSVariable.GetValue('global:StoredAWSCredentials') }
-            'List' {
-                foreach ($p in (Get-RustSsoProfileDetail -ProfileLocation $ProfileLocation -Cmdlet $PSCmdlet)) {
-                    [pscustomobject]@{
-                        PSTypeName      = 'AWS.Tools.RustSSO.ProfileDetail'
-                        ProfileName     = $p.profile_name
-                        StoreTypeName   = 'SharedCredentialsFile'
-                        ProfileLocation = $p.profile_location
-                        Kind            = $p.kind
-                        Region          = $p.region
-                        SsoSession      = $p.sso_session
-                        AccountId       = $p.account_id
-                        RoleName        = $p.role_name
-                        TokenStatus     = $p.token_status
-                        TokenExpiresAt  = ConvertTo-RustSsoDateTime $p.token_expires_at
-                        Problem         = $p.problem
-                    }
-                }
-            }
-            'Profile' {
-                $known = Get-RustSsoProfileDetail -ProfileLocation $ProfileLocation -Cmdlet $PSCmdlet | Where-Object { $_.profile_name -ceq $ProfileName }
-                if (-not $known) {
-                    $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'ProfileNotFound' -Category ObjectNotFound -Target $ProfileName -Message ("The profile '{0}' was not found in the AWS config or credentials file." -f $ProfileName)))
-                }
-                [AWS.Tools.RustSSO.AWSCredentials]::FromProfile($ProfileName, $ProfileLocation)
-            }
-        }
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::GetAWSCredential($PSCmdlet, $PSBoundParameters) }
 }
 
 function Set-AWSCredential {
@@ -138,14 +102,7 @@ function Set-AWSCredential {
         [Parameter(ParameterSetName = 'Credential', Mandatory = $true, ValueFromPipeline = $true)]
         [AWS.Tools.RustSSO.AWSCredentials] $Credential
     )
-    process {
-        $value = switch ($PSCmdlet.ParameterSetName) {
-            'Profile' { Get-AWSCredential -ProfileName $ProfileName -ProfileLocation $ProfileLocation -ErrorAction Stop }
-            'Keys' { [AWS.Tools.RustSSO.AWSCredentials]::FromKeys($AccessKey, $SecretKey, $SessionToken) }
-            'Credential' { $Credential }
-        }
-        Set-Variable -Name StoredAWSCredentials -Scope Global -Value $value
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::SetAWSCredential($PSCmdlet, $PSBoundParameters) }
 }
 
 function Clear-AWSCredential {
@@ -163,5 +120,5 @@ function Clear-AWSCredential {
     #>
     [CmdletBinding()]
     param()
-    Remove-Variable -Name StoredAWSCredentials -Scope Global -ErrorAction SilentlyContinue
+    [AWS.Tools.RustSSO.Interop.Commands]::ClearAWSCredential($PSCmdlet, $PSBoundParameters)
 }

@@ -50,32 +50,5 @@ function Export-AWSCredential {
         [ValidateRange(1, 3600)]
         [int] $TimeoutSec
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        $params['include_secrets'] = $true
-        $r = Invoke-RustSsoOperation -Operation 'credentials.resolve' -Parameters $params -Cmdlet $PSCmdlet
-        $c = $r.credentials
-        if ($c.expiration -is [datetime]) {
-            # PowerShell 7.0-7.4 turn ISO dates into DateTime values: write them back as the CLI does.
-            $c.expiration = $c.expiration.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ', $script:Invariant)
-        }
-        # Long-term keys have no session token and no expiration: both are optional everywhere.
-        $sessionToken = $c.PSObject.Properties['session_token']; if ($sessionToken) { $sessionToken = $sessionToken.Value }
-        $vars = [ordered]@{ AWS_ACCESS_KEY_ID = $c.access_key_id; AWS_SECRET_ACCESS_KEY = $c.secret_access_key }
-        if ($sessionToken) { $vars['AWS_SESSION_TOKEN'] = $sessionToken }
-        if ($c.expiration) { $vars['AWS_CREDENTIAL_EXPIRATION'] = $c.expiration }
-        switch ($Format) {
-            'Process' {
-                $doc = [ordered]@{ Version = 1; AccessKeyId = $c.access_key_id; SecretAccessKey = $c.secret_access_key }
-                if ($sessionToken) { $doc['SessionToken'] = $sessionToken }
-                if ($c.expiration) { $doc['Expiration'] = $c.expiration }
-                ConvertTo-Json -InputObject $doc -Compress
-            }
-            # Single quotes: Invoke-Expression must not expand anything in a value.
-            'PowerShell' { foreach ($k in $vars.Keys) { "`$Env:{0}='{1}'" -f $k, ([string]$vars[$k]).Replace("'", "''") } }
-            'Env' { foreach ($k in $vars.Keys) { 'export {0}={1}' -f $k, $vars[$k] } }
-            'EnvNoExport' { foreach ($k in $vars.Keys) { '{0}={1}' -f $k, $vars[$k] } }
-            'WindowsCmd' { foreach ($k in $vars.Keys) { 'set {0}={1}' -f $k, $vars[$k] } }
-        }
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::ExportAWSCredential($PSCmdlet, $PSBoundParameters) }
 }

@@ -20,7 +20,7 @@ function Set-DefaultAWSRegion {
         [ValidatePattern('^[a-z]{2}(-[a-z]+)+-\d+$')]
         [string] $Region
     )
-    process { Set-Variable -Name StoredAWSRegion -Scope Global -Value $Region }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::SetDefaultAWSRegion($PSCmdlet, $PSBoundParameters) }
 }
 
 function Get-DefaultAWSRegion {
@@ -39,7 +39,7 @@ function Get-DefaultAWSRegion {
     [CmdletBinding()]
     [OutputType([string])]
     param()
-    $ExecutionContext.SessionState.PSVariable.GetValue('global:StoredAWSRegion')
+    [AWS.Tools.RustSSO.Interop.Commands]::GetDefaultAWSRegion($PSCmdlet, $PSBoundParameters)
 }
 
 function Clear-DefaultAWSRegion {
@@ -57,5 +57,5 @@ function Clear-DefaultAWSRegion {
     #>
     [CmdletBinding()]
     param()
-    Remove-Variable -Name StoredAWSRegion -Scope Global -ErrorAction SilentlyContinue
+    [AWS.Tools.RustSSO.Interop.Commands]::ClearDefaultAWSRegion($PSCmdlet, $PSBoundParameters)
 }
