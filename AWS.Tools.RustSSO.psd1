@@ -23,7 +23,8 @@
         'AWS.Tools.RustSSO.psm1',
         'AWS.Tools.RustSSO.Format.ps1xml',
         'lib/AWS.Tools.RustSSO.Interop.dll',
-        'en-US/about_AWS.Tools.RustSSO.help.txt'
+        'en-US/about_AWS.Tools.RustSSO.help.txt',
+        'en-US/AWS.Tools.RustSSO-help.xml'
     )
     PrivateData          = @{
         PSData = @{

@@ -116,16 +116,41 @@ function Get-FakeAwsPath {
 function Join-ModuleScript {
     # The shipped .psm1 is one file joined from powershell/src/*.ps1 (one file per command group,
     # in name order), so import never dot-sources many files; each part stays readable in it.
-    param([Parameter(Mandatory)] [string] $Destination)
+    # -ExternalHelp replaces each function's comment-based help with an .ExternalHelp line: the
+    # help then lives in the MAML file New-ExternalHelp.ps1 wrote from it, and import parses none.
+    param([Parameter(Mandatory)] [string] $Destination, [string] $ExternalHelp)
     $parts = Get-ChildItem -LiteralPath (Join-Path $Root 'powershell/src') -Filter '*.ps1' | Sort-Object Name
     $text = [System.Text.StringBuilder]::new()
     [void]$text.Append("# AWS.Tools.RustSSO module script, joined by build.ps1 from powershell/src (edit those files).`n")
     foreach ($part in $parts) {
+        $source = [System.IO.File]::ReadAllText($part.FullName)
+        if ($ExternalHelp) { $source = Remove-CommentHelp -Source $source -Path $part.FullName -ExternalHelp $ExternalHelp }
         [void]$text.Append("`n#region $($part.Name)`n")
-        [void]$text.Append(([System.IO.File]::ReadAllText($part.FullName)).TrimEnd())
+        [void]$text.Append($source.TrimEnd())
         [void]$text.Append("`n#endregion $($part.Name)`n")
     }
     [System.IO.File]::WriteAllText($Destination, $text.ToString(), [System.Text.UTF8Encoding]::new($false))
+}
+
+function Remove-CommentHelp {
+    # The source with every function's comment-based help block (<# .SYNOPSIS ... #> inside the
+    # function) replaced by '# .ExternalHelp <file>'.
+    param([string] $Source, [string] $Path, [string] $ExternalHelp)
+    $tokens = $null; $errors = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($Source, [ref]$tokens, [ref]$errors)
+    if ($errors) { throw "$Path does not parse: $($errors[0].Message)" }
+    $functions = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true))
+    $blocks = @($tokens | Where-Object {
+            $t = $_
+            $t.Kind -eq 'Comment' -and $t.Text.StartsWith('<#') -and $t.Text -match '(?m)^\s*\.SYNOPSIS' -and
+            @($functions | Where-Object { $_.Extent.StartOffset -lt $t.Extent.StartOffset -and $_.Extent.EndOffset -gt $t.Extent.EndOffset }).Count
+        })
+    if ($functions.Count -and -not $blocks.Count) { return $Source }
+    [array]::Reverse($blocks)
+    foreach ($block in $blocks) {
+        $Source = $Source.Substring(0, $block.Extent.StartOffset) + "# .ExternalHelp $ExternalHelp" + $Source.Substring($block.Extent.EndOffset)
+    }
+    $Source
 }
 
 function Invoke-Build {
@@ -148,11 +173,18 @@ function Invoke-Build {
     $libDir = Join-Path $ModuleOut 'lib'
     New-Item -ItemType Directory -Force -Path $nativeDir, $libDir | Out-Null
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleOut
-    Join-ModuleScript -Destination (Join-Path $ModuleOut "$ModuleName.psm1")
+    $psm1 = Join-Path $ModuleOut "$ModuleName.psm1"
+    Join-ModuleScript -Destination $psm1
     Copy-Item (Join-Path $Root "powershell/$ModuleName.Format.ps1xml") $ModuleOut
     Copy-Item -Recurse (Join-Path $Root 'powershell/en-US') $ModuleOut
     Copy-Item (Join-Path $interopOut 'AWS.Tools.RustSSO.Interop.dll') $libDir
     Copy-Item (Join-Path $CargoTarget (Get-NativeLibraryFileName)) $nativeDir
+    # External help: written from the comment-based help (a child pwsh imports the module with
+    # it), then the shipped script keeps only '# .ExternalHelp' lines.
+    $helpFile = "$ModuleName-help.xml"
+    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'powershell/New-ExternalHelp.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut "$ModuleName.psd1"), '-OutFile', (Join-Path $ModuleOut "en-US/$helpFile"))
+    Join-ModuleScript -Destination $psm1 -ExternalHelp $helpFile
     Write-Host "Module laid out in $ModuleOut"
 }
 
@@ -249,8 +281,26 @@ function Invoke-Demo {
     }
 }
 
+function Install-AwsCliV2 {
+    # The benchmark's AWS CLI v2 peer: Debian's awscli package, when /usr/bin/aws is missing.
+    if ($IsWindows -or $IsMacOS -or (Test-Path -LiteralPath '/usr/bin/aws') -or -not (Get-Command apt-get -ErrorAction Ignore)) { return }
+    $asRoot = @()
+    if ((& id -u) -ne '0') {
+        if (-not (Get-Command sudo -ErrorAction Ignore)) { Write-Warning 'AWS CLI v2 (apt-get install awscli) needs root or sudo; the benchmark goes on without it.'; return }
+        $asRoot = @('sudo')
+    }
+    Write-Host 'Installing the AWS CLI v2 peer (apt-get install awscli)'
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    foreach ($step in @(@('apt-get', 'update', '-qq'), @('apt-get', 'install', '-y', '-qq', 'awscli'))) {
+        $command = $asRoot + $step
+        & $command[0] @($command | Select-Object -Skip 1) | Out-Null
+        if ($LASTEXITCODE -ne 0) { Write-Warning "'$($command -join ' ')' failed; the benchmark goes on without AWS CLI v2."; return }
+    }
+}
+
 function Invoke-Bench {
     Invoke-Build
+    Install-AwsCliV2
     & (Join-Path $Root 'tests/bench/Invoke-Benchmark.ps1') -OutFile (Join-Path $Root 'docs/benchmarks.md') `
         -FakeAwsPath (Get-FakeAwsPath) -ModulePath $ModuleOut
 }

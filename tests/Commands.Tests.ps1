@@ -106,6 +106,43 @@ Describe 'Help' {
         }
     }
 
+    It 'Get-Help gives what the comment-based help in powershell/src says, from the external help file' {
+        $module = Get-Module AWS.Tools.RustSSO
+        $psm1 = [System.IO.File]::ReadAllText((Join-Path $module.ModuleBase 'AWS.Tools.RustSSO.psm1'))
+        $psm1 | Should -Not -Match '(?m)^\s*\.SYNOPSIS' -Because 'import must not parse help text'
+        Join-Path $module.ModuleBase 'en-US/AWS.Tools.RustSSO-help.xml' | Should -Exist
+        $flat = { param($t) (($t | Out-String) -replace '\s+', ' ').Trim() }
+        $sources = Get-ChildItem -LiteralPath (Join-Path (Split-Path -Parent $PSScriptRoot) 'powershell/src') -Filter '*.ps1'
+        $checked = 0
+        foreach ($file in $sources) {
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null)
+            foreach ($function in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true)) {
+                if ($function.Name -notin $module.ExportedFunctions.Keys) { continue }
+                $source = $function.GetHelpContent()
+                $source | Should -Not -BeNullOrEmpty -Because "$($function.Name) keeps its help in $($file.Name)"
+                $psm1 | Should -Match ('function {0} \{{\s*# \.ExternalHelp AWS\.Tools\.RustSSO-help\.xml' -f [regex]::Escape($function.Name))
+                $help = Get-Help $function.Name -Full
+                & $flat $help.Synopsis | Should -Be (& $flat $source.Synopsis)
+                & $flat ($help.Description.Text) | Should -Be (& $flat $source.Description)
+                foreach ($name in $source.Parameters.Keys) {
+                    $entry = $help.Parameters.Parameter | Where-Object Name -EQ $name
+                    & $flat $entry.Description.Text | Should -Be (& $flat $source.Parameters[$name]) -Because "-$name of $($function.Name)"
+                }
+                @($help.Examples.Example).Count | Should -Be $source.Examples.Count
+                for ($i = 0; $i -lt $source.Examples.Count; $i++) {
+                    $example = @($help.Examples.Example)[$i]
+                    & $flat (@($example.Code) + @($example.Remarks.Text)) | Should -Be (& $flat $source.Examples[$i])
+                }
+                $syntax = (& $flat ($help.Syntax | Out-String))
+                foreach ($parameter in (Get-Command $function.Name).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }) {
+                    $syntax | Should -Match ('-{0}\b' -f $parameter) -Because "the syntax of $($function.Name) names -$parameter"
+                }
+                $checked++
+            }
+        }
+        $checked | Should -Be $module.ExportedFunctions.Count
+    }
+
     It 'has an about topic covering setup, SSO, unattended use and troubleshooting' {
         $about = Get-Help about_AWS.Tools.RustSSO | Out-String
         foreach ($word in 'sso-session', 'Invoke-AWSSSOLogin', 'scheduled', 'TROUBLESHOOTING') { $about | Should -Match $word }
@@ -276,12 +313,11 @@ Describe 'SSO commands and diagnostics' {
     }
 
     It 'opens only https, or http on loopback, in the system browser' {
-        $module = Get-Module AWS.Tools.RustSSO
         foreach ($ok in 'https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD', 'http://127.0.0.1:8080/authorize', 'http://[::1]:9/x') {
-            & $module { param($u) Test-RustSsoBrowserUrl -Url $u } $ok | Should -BeTrue -Because $ok
+            [AWS.Tools.RustSSO.Interop.Commands]::IsOpenableUrl($ok) | Should -BeTrue -Because $ok
         }
         foreach ($bad in 'http://example.com/login', 'file:///etc/passwd', 'C:\Windows\System32\calc.exe', '/usr/bin/xterm', 'javascript:alert(1)', '') {
-            & $module { param($u) Test-RustSsoBrowserUrl -Url $u } $bad | Should -BeFalse -Because $bad
+            [AWS.Tools.RustSSO.Interop.Commands]::IsOpenableUrl($bad) | Should -BeFalse -Because $bad
         }
     }
 
@@ -308,6 +344,12 @@ Describe 'SSO commands and diagnostics' {
             $completion.CompletionMatches.CompletionText | Should -Be @('named')
             $regions = (TabExpansion2 -inputScript 'Get-S3Bucket -Region eu-w' -cursorColumn 25).CompletionMatches.CompletionText
             $regions | Should -Contain 'eu-west-1'
+            $login = (TabExpansion2 -inputScript 'Invoke-AWSSSOLogin -ProfileName sso-' -cursorColumn 36).CompletionMatches.CompletionText
+            $login | Should -Contain 'sso-dev'
+            # Completers are attributes on the parameters: nothing is registered at import.
+            $psm1 = [System.IO.File]::ReadAllText((Join-Path (Get-Module AWS.Tools.RustSSO).ModuleBase 'AWS.Tools.RustSSO.psm1'))
+            $psm1 | Should -Not -Match 'Register-ArgumentCompleter'
+            (Get-Command Get-S3Bucket).Parameters['ProfileName'].Attributes.Where({ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }).Count | Should -Be 1
         }
     }
 
@@ -425,10 +467,19 @@ Describe 'a user script' {
         (& (Get-Module AWS.Tools.RustSSO) { Get-S3Bucket -ProfileName x }).BucketName | Should -Be 'inside'
         Should -Invoke Get-S3Bucket -ModuleName AWS.Tools.RustSSO -Times 1
     }
+    It 'mocks with the typed objects the help topic shows' {
+        Mock Get-S3Bucket { [AWS.Tools.RustSSO.S3Bucket]@{ BucketName = 'typed'; CreationDate = [datetime]'2024-01-02'; BucketRegion = 'eu-west-1' } }
+        Mock Get-STSCallerIdentity { [AWS.Tools.RustSSO.CallerIdentity]@{ Account = '111122223333'; Arn = 'arn:aws:iam::111122223333:user/t' } }
+        $bucket = Get-S3Bucket -ProfileName prod
+        $bucket | Should -BeOfType ([AWS.Tools.RustSSO.S3Bucket])
+        $bucket.BucketRegion | Should -Be 'eu-west-1'
+        ($bucket | Format-Table | Out-String) | Should -Match 'typed'
+        (Get-STSCallerIdentity).Account | Should -Be '111122223333'
+    }
 }
 '@
             $run = Invoke-ChildPwsh -Script "Import-Module Pester -MinimumVersion 5.7.1; `$r = Invoke-Pester -Path '$dir' -PassThru -Output None; '{0}/{1}' -f `$r.PassedCount, `$r.FailedCount"
-            $run.StdOut.Trim() | Should -Be '2/0' -Because $run.StdErr
+            $run.StdOut.Trim() | Should -Be '3/0' -Because $run.StdErr
         } finally { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }
     }
 }

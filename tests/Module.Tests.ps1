@@ -103,7 +103,7 @@ Describe 'C ABI error contract from PowerShell' {
             & $module {
                 function Invoke-PanicProbe {
                     [CmdletBinding()] param()
-                    Invoke-RustSsoOperation -Operation 'test.panic' -Parameters @{} -Cmdlet $PSCmdlet
+                    [AWS.Tools.RustSSO.Interop.Commands]::InvokeOperation($PSCmdlet, 'test.panic', @{})
                 }
                 Invoke-PanicProbe
             }

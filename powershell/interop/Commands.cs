@@ -109,6 +109,15 @@ namespace AWS.Tools.RustSSO.Interop
             return parsed;
         }
 
+#if RUSTSSO_TEST_HOOKS
+        /// <summary>Any operation through the commands' path, its answer written as parsed.
+        /// Test build only: tests reach the library's test operations through it.</summary>
+        public static void InvokeOperation(PSCmdlet cmdlet, string operation, Hashtable parameters)
+        {
+            Run(cmdlet, () => cmdlet.WriteObject(Invoke(cmdlet, operation, parameters, null)));
+        }
+#endif
+
         /// <summary>Carries an ErrorRecord out of <see cref="Invoke"/> to the command's entry,
         /// which throws it through its PSCmdlet.</summary>
         private sealed class PipelineStoppedOrFailed : Exception

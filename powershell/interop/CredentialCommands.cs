@@ -22,7 +22,7 @@ namespace AWS.Tools.RustSSO.Interop
             if (cmdlet.SessionState.PSVariable.Get("global:" + name) != null) cmdlet.SessionState.PSVariable.Remove("global:" + name);
         }
 
-        private static List<JsonObject> ProfileDetails(PSCmdlet cmdlet, string profileLocation)
+        internal static List<JsonObject> ProfileDetails(PSCmdlet cmdlet, string profileLocation)
         {
             var parameters = new Hashtable();
             if (!string.IsNullOrEmpty(profileLocation)) parameters["profile_location"] = ResolvePath(cmdlet, profileLocation);
@@ -30,6 +30,23 @@ namespace AWS.Tools.RustSSO.Interop
             var result = Invoke(cmdlet, "config.list_profiles", parameters, null) as List<object>;
             if (result != null) foreach (object o in result) if (o is JsonObject) list.Add((JsonObject)o);
             return list;
+        }
+
+        internal static ProfileDetail ToProfileDetail(JsonObject p)
+        {
+            return new ProfileDetail
+            {
+                ProfileName = p.Str("profile_name"),
+                ProfileLocation = p.Str("profile_location"),
+                Kind = p.Str("kind"),
+                Region = p.Str("region"),
+                SsoSession = p.Str("sso_session"),
+                AccountId = p.Str("account_id"),
+                RoleName = p.Str("role_name"),
+                TokenStatus = p.Str("token_status"),
+                TokenExpiresAt = p.Date("token_expires_at"),
+                Problem = p.Str("problem"),
+            };
         }
 
         private static AWSCredentials KnownProfile(PSCmdlet cmdlet, string profileName, string profileLocation)
@@ -51,19 +68,7 @@ namespace AWS.Tools.RustSSO.Interop
                     case "List":
                         foreach (JsonObject p in ProfileDetails(cmdlet, Str(bound, "ProfileLocation")))
                         {
-                            cmdlet.WriteObject(new ProfileDetail
-                            {
-                                ProfileName = p.Str("profile_name"),
-                                ProfileLocation = p.Str("profile_location"),
-                                Kind = p.Str("kind"),
-                                Region = p.Str("region"),
-                                SsoSession = p.Str("sso_session"),
-                                AccountId = p.Str("account_id"),
-                                RoleName = p.Str("role_name"),
-                                TokenStatus = p.Str("token_status"),
-                                TokenExpiresAt = p.Date("token_expires_at"),
-                                Problem = p.Str("problem"),
-                            });
+                            cmdlet.WriteObject(ToProfileDetail(p));
                         }
                         break;
                     case "Profile":

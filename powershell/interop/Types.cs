@@ -89,4 +89,17 @@ namespace AWS.Tools.RustSSO
         public string Problem { get; set; }
         public override string ToString() { return ProfileName ?? string.Empty; }
     }
+
+    /// <summary>What Invoke-AWSSSOLogin did: State is 'valid' (the cached token was still
+    /// valid), 'refreshed' or 'complete' (a new login); ExpiresAt is the token's expiry.</summary>
+    public class LoginResult
+    {
+        public string ProfileName { get; set; }
+        public string SsoSession { get; set; }
+        public string StartUrl { get; set; }
+        public string State { get; set; }
+        public string Flow { get; set; }
+        public DateTime? ExpiresAt { get; set; }
+        public override string ToString() { return State ?? string.Empty; }
+    }
 }

@@ -116,8 +116,10 @@ function Get-S3Bucket {
         [string] $EndpointUrl,
         [bool] $ForcePathStyleAddressing,
         [Alias('RegionToCall')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
         [string] $Region,
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
         [string] $ProfileLocation,

@@ -51,9 +51,11 @@ function Get-STSCallerIdentity {
     param(
         [string] $EndpointUrl,
         [Alias('RegionToCall')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
         [string] $Region,
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
         [string] $ProfileLocation,

@@ -42,6 +42,7 @@ function Get-SSOAccountList {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [string] $SessionName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
@@ -106,6 +107,7 @@ function Get-SSOAccountRoleList {
         [string] $AccountId,
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [string] $SessionName,
@@ -173,6 +175,7 @@ function Get-SSORoleCredential {
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [string] $RoleName,
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ValueFromPipelineByPropertyName = $true)]
         [string] $SessionName,

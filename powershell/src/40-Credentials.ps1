@@ -38,6 +38,7 @@ function Get-AWSCredential {
     param(
         [Parameter(ParameterSetName = 'Profile', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ParameterSetName = 'Profile')]
         [Parameter(ParameterSetName = 'List')]
@@ -86,6 +87,7 @@ function Set-AWSCredential {
     param(
         [Parameter(ParameterSetName = 'Profile', Mandatory = $true, Position = 0)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ParameterSetName = 'Profile')]
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]

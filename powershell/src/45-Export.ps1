@@ -40,10 +40,12 @@ function Export-AWSCredential {
         [ValidateSet('PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd', 'Process')]
         [string] $Format = 'Process',
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
         [string] $ProfileLocation,
         [Alias('RegionToCall')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
         [string] $Region,
         [Parameter(ValueFromPipeline = $true)]
         [AWS.Tools.RustSSO.AWSCredentials] $Credential,

@@ -18,6 +18,7 @@ function Set-DefaultAWSRegion {
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
         [ValidatePattern('^[a-z]{2}(-[a-z]+)+-\d+$')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
         [string] $Region
     )
     process { [AWS.Tools.RustSSO.Interop.Commands]::SetDefaultAWSRegion($PSCmdlet, $PSBoundParameters) }

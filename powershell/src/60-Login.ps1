@@ -1,64 +1,3 @@
-function Test-RustSsoInteractive {
-    # Whether a human can take part: not with -NonInteractive, without console input (scheduled
-    # tasks, CI, redirected stdin), or in a host without a user interface.
-    foreach ($argument in [Environment]::GetCommandLineArgs()) {
-        if ($argument -match '^[-/]noni') { return $false }
-    }
-    if (-not [Environment]::UserInteractive) { return $false }
-    try { if ([Console]::IsInputRedirected) { return $false } } catch { return $false }
-    if ($Host.Name -eq 'Default Host' -or $Host.Name -eq 'ServerRemoteHost') { return $false }
-    $true
-}
-
-function Test-RustSsoBrowserUrl {
-    # Whether a URL may be handed to the system's URL handler: https, or http on a loopback host.
-    param([string] $Url)
-    $uri = $null
-    if (-not [System.Uri]::TryCreate($Url, [System.UriKind]::Absolute, [ref] $uri)) { return $false }
-    if ($uri.Scheme -eq 'https') { return $true }
-    $uri.Scheme -eq 'http' -and $uri.IsLoopback
-}
-
-function Open-RustSsoBrowser {
-    # Opens the login URL: the command in AWS_TOOLS_RUSTSSO_BROWSER when set, else the system
-    # browser (Windows: the URL handler; macOS: open; Linux: xdg-open).
-    param([Parameter(Mandatory)] [string] $Url)
-    $custom = $env:AWS_TOOLS_RUSTSSO_BROWSER
-    if ($custom) {
-        if ($custom -like '*.ps1') {
-            $shell = (Get-Process -Id $PID).Path
-            if ($PSVersionTable.PSEdition -eq 'Core') {
-                $shell = Join-Path $PSHOME $(if ($script:SharedEnvironment) { 'pwsh.exe' } else { 'pwsh' })
-                # pwsh installed as a .NET tool runs inside 'dotnet'; use the pwsh on PATH then.
-                if (-not (Test-Path -LiteralPath $shell)) { $shell = (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source }
-            }
-            & $shell -NoProfile -NonInteractive -File $custom $Url
-        } else {
-            & $custom $Url
-        }
-        return $true
-    }
-    # The URL comes from a server: open only https, or http on loopback, never a path or a program.
-    if (-not (Test-RustSsoBrowserUrl -Url $Url)) { return $false }
-    $ri = [System.Runtime.InteropServices.RuntimeInformation]
-    $platform = [System.Runtime.InteropServices.OSPlatform]
-    try {
-        if ($ri::IsOSPlatform($platform::Windows)) { Start-Process -FilePath $Url; return $true }
-        $opener = if ($ri::IsOSPlatform($platform::OSX)) { 'open' } else { 'xdg-open' }
-        if (Get-Command $opener -CommandType Application -ErrorAction SilentlyContinue) {
-            Start-Process -FilePath $opener -ArgumentList $Url; return $true
-        }
-    } catch { }
-    $false
-}
-
-function Invoke-RustSsoRaw {
-    # A native call that is not tied to a command's pipeline (cleanup in finally blocks).
-    param([Parameter(Mandatory)] [string] $Operation, [Parameter(Mandatory)] [hashtable] $Parameters)
-    $json = ConvertTo-Json -Compress -Depth 6 -InputObject @{ op = $Operation; params = $Parameters; env = Get-RustSsoEnvironment }
-    [AWS.Tools.RustSSO.Interop.Native]::Call($json, $null)
-}
-
 function Invoke-AWSSSOLogin {
     <#
     .SYNOPSIS
@@ -121,6 +60,7 @@ function Invoke-AWSSSOLogin {
     param(
         [Parameter(ParameterSetName = 'Profile', Position = 0, ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
         [string] $SessionName,
@@ -134,63 +74,7 @@ function Invoke-AWSSSOLogin {
         [ValidateRange(5, 3600)]
         [int] $TimeoutSec = 600
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        foreach ($name in 'SessionName', 'UseDeviceCode', 'NoBrowser', 'Force', 'RedirectPort', 'TimeoutSec') { [void]$params.Remove($name) }
-        $params.Remove('timeout_ms')
-        if ($SessionName) { $params['session_name'] = $SessionName }
-        $params['use_device_code'] = $UseDeviceCode.IsPresent
-        $params['force'] = $Force.IsPresent
-        $params['no_browser'] = $NoBrowser.IsPresent
-        $params['interactive'] = (Test-RustSsoInteractive) -or [bool]$env:AWS_TOOLS_RUSTSSO_BROWSER
-        $params['timeout_sec'] = $TimeoutSec
-        if ($RedirectPort) { $params['redirect_port'] = $RedirectPort }
-        $begin = Invoke-RustSsoOperation -Operation 'sso.login.begin' -Parameters $params -Cmdlet $PSCmdlet
-        $result = [pscustomobject]@{
-            PSTypeName = 'AWS.Tools.RustSSO.LoginResult'
-            ProfileName = $begin.profile_name
-            SsoSession  = $begin.sso_session
-            StartUrl    = $begin.start_url
-            State       = $begin.state
-            Flow        = $begin.flow
-            ExpiresAt   = ConvertTo-RustSsoDateTime $begin.expires_at
-        }
-        if ($begin.state -ne 'pending') {
-            Write-Host $begin.message
-            return $result
-        }
-        $loginId = $begin.login_id
-        $completed = $false
-        try {
-            if ($begin.flow -eq 'device') {
-                Write-Host ("To sign in, open {0} and enter the code {1}." -f $begin.verification_uri, $begin.user_code)
-            } else {
-                Write-Host 'To sign in, open this URL in a browser on this computer:'
-                Write-Host $begin.url
-            }
-            if (-not $NoBrowser) {
-                if (Open-RustSsoBrowser -Url $begin.url) { Write-Host 'A browser was opened for the login.' }
-                else { Write-Warning 'No browser could be opened: open the URL above yourself.' }
-            }
-            $total = [math]::Max(1, [int]$begin.seconds_left)
-            while ($true) {
-                $state = Invoke-RustSsoOperation -Operation 'sso.login.wait' -Parameters @{ login_id = $loginId; wait_ms = 500 } -Cmdlet $PSCmdlet
-                if ($state.state -eq 'complete') {
-                    $completed = $true
-                    $result.State = 'complete'
-                    $result.ExpiresAt = ConvertTo-RustSsoDateTime $state.expires_at
-                    break
-                }
-                $left = [int]$state.seconds_left
-                Write-Progress -Activity 'AWS SSO login' -Status ('Waiting for the login to be approved ({0} s left)' -f $left) -SecondsRemaining $left -PercentComplete ([math]::Min(100, [math]::Max(0, 100 * ($total - $left) / $total)))
-            }
-        } finally {
-            Write-Progress -Activity 'AWS SSO login' -Completed
-            if (-not $completed) { [void](Invoke-RustSsoRaw -Operation 'sso.login.cancel' -Parameters @{ login_id = $loginId }) }
-        }
-        Write-Host ("Logged in; the SSO token is valid until {0}." -f $result.ExpiresAt)
-        $result
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::InvokeAWSSSOLogin($PSCmdlet, $PSBoundParameters) }
 }
 
 function Invoke-AWSSSOLogout {
@@ -230,6 +114,7 @@ function Invoke-AWSSSOLogout {
     param(
         [Parameter(ParameterSetName = 'Profile', Position = 0, ValueFromPipelineByPropertyName = $true)]
         [Alias('StoredCredentials', 'AWSProfileName')]
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
         [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
         [string] $SessionName,
@@ -238,15 +123,5 @@ function Invoke-AWSSSOLogout {
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
         [string] $ProfileLocation
     )
-    process {
-        $params = Get-RustSsoCommonParameter -Bound $PSBoundParameters -Cmdlet $PSCmdlet
-        foreach ($name in 'SessionName', 'All') { [void]$params.Remove($name) }
-        if ($SessionName) { $params['session_name'] = $SessionName }
-        $params['all'] = $All.IsPresent
-        $planned = @(Invoke-RustSsoOperation -Operation 'sso.logout.plan' -Parameters $params -Cmdlet $PSCmdlet)
-        $approved = @($planned | Where-Object { $PSCmdlet.ShouldProcess($_.path, "Delete the $($_.description)") })
-        if ($approved.Count -eq 0) { return }
-        $removed = Invoke-RustSsoOperation -Operation 'sso.logout.apply' -Parameters @{ files = $approved } -Cmdlet $PSCmdlet
-        foreach ($r in @($removed)) { Write-Verbose ("Deleted {0} ({1})." -f $r.path, $r.kind) }
-    }
+    process { [AWS.Tools.RustSSO.Interop.Commands]::InvokeAWSSSOLogout($PSCmdlet, $PSBoundParameters) }
 }

@@ -1,17 +1,3 @@
-function Invoke-RustSsoConfigEdit {
-    param([hashtable[]] $Sections, [string] $Path, [System.Management.Automation.PSCmdlet] $Cmdlet, [string] $What)
-    $request = @{ sections = @($Sections | ForEach-Object { @{ header = $_.header; values = @($_.values) } }); dry_run = $true }
-    if ($Path) { $request['path'] = Resolve-RustSsoPath -Path $Path -Cmdlet $Cmdlet }
-    $plan = Invoke-RustSsoOperation -Operation 'config.edit' -Parameters $request -Cmdlet $Cmdlet
-    if (-not $plan.changed) { Write-Verbose "$($plan.path) already holds $What."; return $plan }
-    foreach ($line in @($plan.diff)) { Write-Verbose $line }
-    if ($Cmdlet.ShouldProcess($plan.path, "Write $What ($(@($plan.diff) -join '; '))")) {
-        $request['dry_run'] = $false
-        return (Invoke-RustSsoOperation -Operation 'config.edit' -Parameters $request -Cmdlet $Cmdlet)
-    }
-    $plan
-}
-
 function Set-AWSSSOSessionConfiguration {
     <#
     .SYNOPSIS
@@ -50,8 +36,7 @@ function Set-AWSSSOSessionConfiguration {
         [string[]] $RegistrationScopes = @('sso:account:access'),
         [string] $ProfileLocation
     )
-    $values = @(@('sso_start_url', $StartUrl), @('sso_region', $SSORegion), @('sso_registration_scopes', ($RegistrationScopes -join ',')))
-    $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "sso-session $SessionName"; values = $values }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[sso-session $SessionName]"
+    process { [AWS.Tools.RustSSO.Interop.Commands]::SetAWSSSOSessionConfiguration($PSCmdlet, $PSBoundParameters) }
 }
 
 function Initialize-AWSSSOConfiguration {
@@ -105,55 +90,19 @@ function Initialize-AWSSSOConfiguration {
     #>
     [CmdletBinding(SupportsShouldProcess = $true)]
     param(
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [Parameter(Mandatory = $true, Position = 0)] [string] $ProfileName,
         [Parameter(Mandatory = $true)] [string] $SessionName,
         [Parameter(Mandatory = $true)] [string] $StartUrl,
         [Parameter(Mandatory = $true)] [string] $SSORegion,
         [string] $AccountId,
         [string] $RoleName,
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
         [string] $Region,
         [string[]] $RegistrationScopes = @('sso:account:access'),
         [string] $ProfileLocation,
         [switch] $UseDeviceCode,
         [switch] $NoBrowser
     )
-    Set-AWSSSOSessionConfiguration -SessionName $SessionName -StartUrl $StartUrl -SSORegion $SSORegion -RegistrationScopes $RegistrationScopes -ProfileLocation $ProfileLocation
-    if ($WhatIfPreference) { return }
-    $location = @{}
-    if ($ProfileLocation) { $location['ProfileLocation'] = $ProfileLocation }
-    $null = Invoke-AWSSSOLogin -SessionName $SessionName -UseDeviceCode:$UseDeviceCode -NoBrowser:$NoBrowser @location
-    if (-not $AccountId -or -not $RoleName) {
-        $interactive = Test-RustSsoInteractive
-        $pick = {
-            param($Items, $Label, $Describe)
-            if (@($Items).Count -eq 1) { return @($Items)[0] }
-            if (-not $interactive) {
-                $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'ChoiceRequired' -Category InvalidArgument -Message "Several ${Label}s are available; pass -AccountId and -RoleName in a non-interactive session."))
-            }
-            for ($i = 0; $i -lt @($Items).Count; $i++) { Write-Host ('[{0}] {1}' -f ($i + 1), (& $Describe @($Items)[$i])) }
-            $choice = 0
-            while ($choice -lt 1 -or $choice -gt @($Items).Count) {
-                [void][int]::TryParse((Read-Host "Choose the $Label (1-$(@($Items).Count))"), [ref]$choice)
-            }
-            @($Items)[$choice - 1]
-        }
-        # Listed with the session's own token: nothing is written to the config until all is known.
-        $listing = @{ session_name = $SessionName; auth = @{} }
-        if ($ProfileLocation) { $listing.auth['profile_location'] = $ProfileLocation }
-        if (-not $AccountId) {
-            $accounts = @(Invoke-RustSsoOperation -Operation 'sso.list_accounts' -Parameters $listing.Clone() -Cmdlet $PSCmdlet).accounts
-            if ($accounts.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoAccounts' -Category ObjectNotFound -Message 'The SSO user has no account assignments.')) }
-            $AccountId = (& $pick $accounts 'account' { param($a) '{0} {1} ({2})' -f $a.account_id, $a.account_name, $a.email_address }).account_id
-        }
-        if (-not $RoleName) {
-            $listing['account_id'] = $AccountId
-            $roles = @(Invoke-RustSsoOperation -Operation 'sso.list_account_roles' -Parameters $listing.Clone() -Cmdlet $PSCmdlet).roles
-            if ($roles.Count -eq 0) { $PSCmdlet.ThrowTerminatingError((New-RustSsoErrorRecord -Code 'NoRoles' -Category ObjectNotFound -Message "The SSO user has no role in account $AccountId.")) }
-            $RoleName = (& $pick $roles 'role' { param($r) $r.role_name }).role_name
-        }
-    }
-    $values = @(@('sso_session', $SessionName), @('sso_account_id', $AccountId), @('sso_role_name', $RoleName))
-    if ($Region) { $values += , @('region', $Region) }
-    $null = Invoke-RustSsoConfigEdit -Sections @(@{ header = "profile $ProfileName"; values = $values }) -Path $ProfileLocation -Cmdlet $PSCmdlet -What "[profile $ProfileName]"
-    Get-AWSCredential -ListProfileDetail @location | Where-Object ProfileName -EQ $ProfileName
+    process { [AWS.Tools.RustSSO.Interop.Commands]::InitializeAWSSSOConfiguration($PSCmdlet, $PSBoundParameters) }
 }
