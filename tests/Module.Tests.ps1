@@ -33,10 +33,10 @@ Describe 'Manifest' {
 }
 
 Describe 'Import' {
-    It 'loads the native library from the module folder by full path' {
+    It 'loads the native library from the module folder by full path, on first use' {
+        [AWS.Tools.RustSSO.Interop.Native]::AbiVersion() | Should -Be 1
         $loaded = [AWS.Tools.RustSSO.Interop.Native]::LoadedPath
         $loaded | Should -BeLike (Join-Path $ModulePath 'bin*')
-        [AWS.Tools.RustSSO.Interop.Native]::AbiVersion() | Should -Be 1
     }
 
     It 'can be imported twice, and removed and imported again, in one session' {
@@ -58,12 +58,13 @@ Describe 'Import' {
             $text = Get-Content -Raw $psm1
             $text -match '\$script:ExpectedAbiVersion = 1\b' | Should -BeTrue
             Set-Content -LiteralPath $psm1 -Value ($text -replace '\$script:ExpectedAbiVersion = 1\b', '$script:ExpectedAbiVersion = 99') -Encoding utf8
-            $run = Invoke-ChildPwsh -Script "`$ErrorActionPreference = 'Stop'; Import-Module '$moduleCopy/AWS.Tools.RustSSO.psd1'; 'imported'"
-            $run.ExitCode | Should -Not -Be 0
-            $run.StdOut | Should -Not -Match 'imported'
-            $all = $run.StdOut + $run.StdErr
-            $all | Should -Match 'ABI version 1\b'
-            $all | Should -Match 'ABI version 99\b'
+            # The library is loaded on first use: the first command fails, naming both versions.
+            $run = Invoke-ChildPwsh -Script "`$ErrorActionPreference = 'Stop'; Import-Module '$moduleCopy/AWS.Tools.RustSSO.psd1'; try { Get-STSCallerIdentity -AccessKey a -SecretKey b } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message; exit 3 }; 'called'"
+            $run.ExitCode | Should -Be 3
+            $run.StdOut | Should -Not -Match 'called'
+            $run.StdOut | Should -Match 'NativeLibraryUnavailable,Get-STSCallerIdentity'
+            $run.StdOut | Should -Match 'ABI version 1\b'
+            $run.StdOut | Should -Match 'ABI version 99\b'
         } finally {
             Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
         }

@@ -78,7 +78,15 @@ namespace AWS.Tools.RustSSO.Interop
             }
             request["params"] = parameters;
             request["env"] = EnvironmentView();
-            NativeResult result = Native.Call(Json.Write(request), cmdlet);
+            NativeResult result;
+            try
+            {
+                result = Native.Call(Json.Write(request), cmdlet);
+            }
+            catch (NativeLibraryException e)
+            {
+                throw new PipelineStoppedOrFailed(NewErrorRecord("NativeLibraryUnavailable", e.Message, "ResourceUnavailable", target));
+            }
             object parsed = Json.Parse(result.Json);
             if (!result.IsSuccess)
             {
@@ -133,11 +141,60 @@ namespace AWS.Tools.RustSSO.Interop
             catch (PipelineStoppedOrFailed failed) { cmdlet.ThrowTerminatingError(failed.Record); }
         }
 
+        /// <summary>The SSO role credential a service command got through -Credential (from the
+        /// pipeline, typically: an SSORole, or Get-AWSCredential -AccountId -RoleName), when that
+        /// is what the command runs with; null otherwise.</summary>
+        private static AWSCredentials FanOutRole(IDictionary<string, object> bound)
+        {
+            if (Has(bound, "AccessKey") || Has(bound, "SecretKey") || Has(bound, "ProfileName") || !Has(bound, "Credential")) return null;
+            var credential = Value<AWSCredentials>(bound, "Credential");
+            return credential != null && credential.IsSsoRole ? credential : null;
+        }
+
+        /// <summary>Runs a service command's body. With an SSO role credential from the pipeline a
+        /// failure is that account's: a non-terminating error that names the account and role,
+        /// and the pipeline goes on with the next one (-ErrorAction Stop stops it as usual).</summary>
+        private static void RunService(PSCmdlet cmdlet, IDictionary<string, object> bound, Action<AWSCredentials> body)
+        {
+            DropPipedEchoes(cmdlet, bound);
+            AWSCredentials role = FanOutRole(bound);
+            try { body(role); }
+            catch (PipelineStoppedOrFailed failed)
+            {
+                if (role == null) cmdlet.ThrowTerminatingError(failed.Record);
+                ErrorRecord record = failed.Record;
+                string message = record.Exception.Message;
+                if (message.IndexOf(role.AccountId, StringComparison.Ordinal) < 0 || message.IndexOf(role.RoleName, StringComparison.Ordinal) < 0)
+                    message = string.Format(CultureInfo.InvariantCulture, "Account {0}, role {1}: {2}", role.AccountId, role.RoleName, message);
+                Exception exception;
+                try { exception = (Exception)Activator.CreateInstance(record.Exception.GetType(), message); }
+                catch (MissingMethodException) { exception = new InvalidOperationException(message); }
+                cmdlet.WriteError(new ErrorRecord(exception, record.FullyQualifiedErrorId, record.CategoryInfo.Category, role));
+            }
+        }
+
+        /// <summary>Writes a service command's object; with an SSO role credential from the pipeline
+        /// it says where it came from: AccountId and RoleName are added, and the type name
+        /// '&lt;type&gt;#SSORole' selects the view that shows them.</summary>
+        private static void Emit(PSCmdlet cmdlet, object value, AWSCredentials role)
+        {
+            if (role == null || value == null)
+            {
+                cmdlet.WriteObject(value);
+                return;
+            }
+            var wrapped = new PSObject(value);
+            wrapped.TypeNames.Insert(0, value.GetType().FullName + "#SSORole");
+            wrapped.Properties.Add(new PSNoteProperty("AccountId", role.AccountId));
+            wrapped.Properties.Add(new PSNoteProperty("RoleName", role.RoleName));
+            cmdlet.WriteObject(wrapped);
+        }
+
         // Verbose, debug and warning lines go through the script cmdlets, so that they follow the
         // calling function's preference variables exactly as its own Write-Verbose would: the
         // function's command runtime would prompt ('Inquire') for verbose and debug lines under
         // -Debug, and Windows PowerShell 5.1 turns -Debug into 'Inquire' for debug lines too.
-        private static ScriptBlock verboseWriter, debugWriter, warningWriter;
+        private static ScriptBlock verboseWriter, debugWriter;
 
         /// <summary>Whether a line of this stream would be shown: -Verbose/-Debug when given,
         /// else the preference variable as the module sees it (module scope, then global).</summary>
@@ -166,8 +223,8 @@ namespace AWS.Tools.RustSSO.Interop
 
         internal static void Warning(PSCmdlet cmdlet, string line)
         {
-            if (warningWriter == null) warningWriter = ScriptBlock.Create("param([string] $Message) Microsoft.PowerShell.Utility\\Write-Warning -Message $Message");
-            warningWriter.Invoke(line);
+            // Through the command itself, so that its -WarningAction and -WarningVariable apply.
+            cmdlet.WriteWarning(line);
         }
 
         // ------------------------------------------------------------------ parameters
@@ -220,8 +277,38 @@ namespace AWS.Tools.RustSSO.Interop
         /// then what the native library finds (environment keys, AWS_PROFILE, the default
         /// profile, ...); region: -Region, $StoredAWSRegion, then AWS_REGION / AWS_DEFAULT_REGION,
         /// the selected profile's region and us-east-1.</summary>
+        /// <summary>Drops, in place, the values that only echo piped input: a property that is
+        /// null on the piped object binds as '' to a [string] parameter, and a piped credential's
+        /// own ProfileName, SessionName, ProfileLocation, AccountId and RoleName bind by property
+        /// name beside it. What the credential says is what counts.</summary>
+        internal static void DropPipedEchoes(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            if (!cmdlet.MyInvocation.ExpectingInput) return;
+            var credential = Has(bound, "Credential") ? Value<AWSCredentials>(bound, "Credential") : null;
+            var drop = new List<string>();
+            foreach (KeyValuePair<string, object> pair in bound)
+            {
+                object value = pair.Value is PSObject ? ((PSObject)pair.Value).BaseObject : pair.Value;
+                if (value is string && ((string)value).Length == 0) drop.Add(pair.Key);
+            }
+            if (credential != null)
+            {
+                var own = new Dictionary<string, string>
+                {
+                    { "ProfileName", credential.ProfileName }, { "SessionName", credential.SessionName }, { "ProfileLocation", credential.ProfileLocation },
+                    { "AccountId", credential.AccountId }, { "RoleName", credential.RoleName },
+                };
+                foreach (KeyValuePair<string, string> pair in own)
+                {
+                    if (Has(bound, pair.Key) && string.Equals(Str(bound, pair.Key), pair.Value, StringComparison.Ordinal)) drop.Add(pair.Key);
+                }
+            }
+            foreach (string key in drop) bound.Remove(key);
+        }
+
         public static Hashtable CommonParameters(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            DropPipedEchoes(cmdlet, bound);
             foreach (KeyValuePair<string, object> pair in bound)
             {
                 object value = pair.Value is PSObject ? ((PSObject)pair.Value).BaseObject : pair.Value;
@@ -280,10 +367,11 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetS3Bucket(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
-            Run(cmdlet, () =>
+            RunService(cmdlet, bound, role =>
             {
                 string select = Has(bound, "Select") ? Str(bound, "Select") : "Buckets";
-                if (Has(bound, "Select") && Has(bound, "BucketName"))
+                string bucketName = BucketNameGiven(cmdlet, bound);
+                if (Has(bound, "Select") && bucketName != null)
                     Fail(cmdlet, "BucketNameWithSelect", "InvalidArgument", "-BucketName cannot be used when -Select is specified.");
                 if (select == null || !SelectPattern.IsMatch(select))
                     Fail(cmdlet, "InvalidSelect", "InvalidArgument", string.Format(CultureInfo.InvariantCulture, "-Select '{0}' is not valid: use Buckets, *, Owner, ContinuationToken, Prefix, Buckets.<Property> or ^ParameterName.", select));
@@ -294,7 +382,6 @@ namespace AWS.Tools.RustSSO.Interop
                 if (!string.IsNullOrEmpty(bucketRegion)) parameters["bucket_region"] = bucketRegion;
                 string prefix = Str(bound, "Prefix");
                 if (!string.IsNullOrEmpty(prefix)) parameters["prefix"] = prefix;
-                string bucketName = Str(bound, "BucketName");
                 string token = Str(bound, "ContinuationToken");
                 bool onePage = Switch(bound, "NoAutoIteration") || !string.IsNullOrEmpty(token);
                 do
@@ -310,10 +397,22 @@ namespace AWS.Tools.RustSSO.Interop
                         if (!string.IsNullOrEmpty(bucketName) && !string.Equals(name, bucketName, StringComparison.Ordinal)) continue;
                         buckets.Add(new S3Bucket { BucketName = name, CreationDate = b.Date("creation_date"), BucketRegion = b.Str("bucket_region"), BucketArn = b.Str("bucket_arn") });
                     }
-                    WriteSelected(cmdlet, bound, select, page, buckets);
+                    WriteSelected(cmdlet, bound, select, page, buckets, role);
                     token = page.Str("continuation_token");
                 } while (!string.IsNullOrEmpty(token) && !onePage);
             });
+        }
+
+        /// <summary>-BucketName as the user gave it. A credential piped in binds to -Credential
+        /// and, as a string, to -BucketName too (both take pipeline input): that is no bucket
+        /// name. A credential's string always holds a space, which no bucket name can.</summary>
+        private static string BucketNameGiven(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            if (!Has(bound, "BucketName")) return null;
+            string name = Str(bound, "BucketName");
+            var credential = Has(bound, "Credential") ? Value<AWSCredentials>(bound, "Credential") : null;
+            if (credential != null && string.Equals(name, credential.ToString(), StringComparison.Ordinal)) return null;
+            return name;
         }
 
         private static S3Owner Owner(JsonObject page)
@@ -322,11 +421,12 @@ namespace AWS.Tools.RustSSO.Interop
             return o == null ? null : new S3Owner { Id = o.Str("id"), DisplayName = o.Str("display_name") };
         }
 
-        private static void WriteSelected(PSCmdlet cmdlet, IDictionary<string, object> bound, string select, JsonObject page, List<S3Bucket> buckets)
+        private static void WriteSelected(PSCmdlet cmdlet, IDictionary<string, object> bound, string select, JsonObject page, List<S3Bucket> buckets, AWSCredentials role)
         {
             if (string.Equals(select, "Buckets", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (S3Bucket b in buckets) cmdlet.WriteObject(b);
+                if (role == null) foreach (S3Bucket b in buckets) cmdlet.WriteObject(b);
+                else foreach (S3Bucket b in buckets) Emit(cmdlet, b, role);
             }
             else if (select.StartsWith("Buckets.", StringComparison.OrdinalIgnoreCase))
             {
@@ -344,7 +444,7 @@ namespace AWS.Tools.RustSSO.Interop
             }
             else if (select == "*")
             {
-                cmdlet.WriteObject(new ListBucketsResponse { Buckets = buckets.ToArray(), ContinuationToken = page.Str("continuation_token"), Owner = Owner(page), Prefix = page.Str("prefix") });
+                Emit(cmdlet, new ListBucketsResponse { Buckets = buckets.ToArray(), ContinuationToken = page.Str("continuation_token"), Owner = Owner(page), Prefix = page.Str("prefix") }, role);
             }
             else if (string.Equals(select, "Owner", StringComparison.OrdinalIgnoreCase))
             {
@@ -370,10 +470,10 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetSTSCallerIdentity(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
-            Run(cmdlet, () =>
+            RunService(cmdlet, bound, role =>
             {
                 var identity = Invoke(cmdlet, "sts.get_caller_identity", CommonParameters(cmdlet, bound), null) as JsonObject ?? new JsonObject();
-                cmdlet.WriteObject(new CallerIdentity { Account = identity.Str("account"), Arn = identity.Str("arn"), UserId = identity.Str("user_id") });
+                Emit(cmdlet, new CallerIdentity { Account = identity.Str("account"), Arn = identity.Str("arn"), UserId = identity.Str("user_id") }, role);
             });
         }
 
@@ -432,12 +532,32 @@ namespace AWS.Tools.RustSSO.Interop
                 if (!string.IsNullOrEmpty(account)) parameters["account_id"] = account;
                 string session = Str(bound, "SessionName");
                 if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+                // Each role is also an SSO role credential with the token these roles were listed with.
+                string profile = Str(bound, "ProfileName");
+                string location = Has(bound, "ProfileLocation") ? ResolvePath(cmdlet, Str(bound, "ProfileLocation")) : null;
+                if (string.IsNullOrEmpty(profile) && string.IsNullOrEmpty(session))
+                {
+                    var stored = (Has(bound, "Credential") ? Value<AWSCredentials>(bound, "Credential") : null) ?? GlobalVariable(cmdlet, "StoredAWSCredentials") as AWSCredentials;
+                    if (stored != null && stored.AccessKey == null)
+                    {
+                        profile = stored.ProfileName;
+                        session = stored.SessionName;
+                        if (location == null) location = stored.ProfileLocation;
+                    }
+                }
                 Paged(cmdlet, bound, "sso.list_account_roles", parameters, page =>
                 {
                     foreach (object item in page.List("roles"))
                     {
                         var r = item as JsonObject ?? new JsonObject();
-                        cmdlet.WriteObject(new SSORole { AccountId = r.Str("account_id"), RoleName = r.Str("role_name") });
+                        cmdlet.WriteObject(new SSORole
+                        {
+                            AccountId = r.Str("account_id"),
+                            RoleName = r.Str("role_name"),
+                            ProfileName = string.IsNullOrEmpty(profile) ? null : profile,
+                            SessionName = string.IsNullOrEmpty(session) ? null : session,
+                            ProfileLocation = location,
+                        });
                     }
                 });
             });

@@ -72,7 +72,21 @@ namespace AWS.Tools.RustSSO.Interop
                         }
                         break;
                     case "Profile":
-                        cmdlet.WriteObject(KnownProfile(cmdlet, Str(bound, "ProfileName"), Str(bound, "ProfileLocation")));
+                        AWSCredentials profile = KnownProfile(cmdlet, Str(bound, "ProfileName"), Str(bound, "ProfileLocation"));
+                        if (!Has(bound, "AccountId") && !Has(bound, "RoleName"))
+                        {
+                            cmdlet.WriteObject(profile);
+                            break;
+                        }
+                        if (string.IsNullOrWhiteSpace(Str(bound, "AccountId")) || string.IsNullOrWhiteSpace(Str(bound, "RoleName")))
+                            Fail(cmdlet, "IncompleteSsoRoleCredential", "InvalidArgument", "An SSO role credential needs both -AccountId and -RoleName.");
+                        cmdlet.WriteObject(AWSCredentials.FromSsoRole(profile.ProfileName, null, profile.ProfileLocation, Str(bound, "AccountId"), Str(bound, "RoleName")));
+                        break;
+                    case "Session":
+                        string location = Has(bound, "ProfileLocation") ? ResolvePath(cmdlet, Str(bound, "ProfileLocation")) : null;
+                        if (string.IsNullOrWhiteSpace(Str(bound, "SessionName")) || string.IsNullOrWhiteSpace(Str(bound, "AccountId")) || string.IsNullOrWhiteSpace(Str(bound, "RoleName")))
+                            Fail(cmdlet, "IncompleteSsoRoleCredential", "InvalidArgument", "An SSO role credential needs -SessionName, -AccountId and -RoleName.");
+                        cmdlet.WriteObject(AWSCredentials.FromSsoRole(null, Str(bound, "SessionName"), location, Str(bound, "AccountId"), Str(bound, "RoleName")));
                         break;
                     default:
                         object stored = GlobalVariable(cmdlet, "StoredAWSCredentials");

@@ -4,6 +4,7 @@
 // cannot find it for us), its exports are bound to delegates, strings go in as explicit UTF-8 and
 // strings that come back are read as UTF-8 and released with the library's own free function.
 using System;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -49,22 +50,53 @@ namespace AWS.Tools.RustSSO.Interop
         /// <summary>The full path of the loaded native library, or null.</summary>
         public static string LoadedPath { get { return loadedPath; } }
 
+        private static string configuredPath;
+        private static uint expectedAbiVersion;
+
+        /// <summary>Names the native library (full path) and the C ABI version the module was
+        /// written against. Nothing is loaded yet: the library is loaded, and its ABI version
+        /// checked, by the first call that needs it, so that importing the module stays cheap.
+        /// </summary>
+        public static void Configure(string fullPath, uint expectedAbi)
+        {
+            lock (Gate)
+            {
+                configuredPath = fullPath;
+                expectedAbiVersion = expectedAbi;
+            }
+        }
+
         /// <summary>Loads the native library from a full path and binds its exports. Loading the
-        /// same path again is a no-op, so importing the module twice is safe.</summary>
+        /// same path again is a no-op, so importing the module twice is safe. No ABI check.</summary>
         public static void Load(string fullPath)
         {
             lock (Gate)
             {
-                if (string.Equals(loadedPath, fullPath, StringComparison.Ordinal)) return;
-                IntPtr handle = NativeLoader.Load(fullPath);
-                abiVersion = Bind<AbiVersionFn>(handle, "rsso_abi_version");
-                version = Bind<StaticStringFn>(handle, "rsso_version");
-                statusName = Bind<StatusNameFn>(handle, "rsso_status_name");
-                call = Bind<CallFn>(handle, "rsso_call");
-                cancel = Bind<CancelFn>(handle, "rsso_cancel");
-                free = Bind<FreeFn>(handle, "rsso_string_free");
-                loadedPath = fullPath;
+                if (string.Equals(loadedPath, fullPath, StringComparison.Ordinal) && call != null) return;
+                Bind(fullPath, 0);
             }
+        }
+
+        /// <summary>Binds every export; with an expected ABI version, refuses a library that
+        /// reports another one (and binds nothing).</summary>
+        private static void Bind(string fullPath, uint expectedAbi)
+        {
+            IntPtr handle = NativeLoader.Load(fullPath);
+            var abi = Bind<AbiVersionFn>(handle, "rsso_abi_version");
+            uint actual = abi();
+            if (expectedAbi != 0 && actual != expectedAbi)
+            {
+                throw new NativeLibraryException(string.Format(CultureInfo.InvariantCulture,
+                    "AWS.Tools.RustSSO: the native library '{0}' has ABI version {1}, but this module requires ABI version {2}. Reinstall the module so that its script and native library match.",
+                    fullPath, actual, expectedAbi));
+            }
+            abiVersion = abi;
+            version = Bind<StaticStringFn>(handle, "rsso_version");
+            statusName = Bind<StatusNameFn>(handle, "rsso_status_name");
+            cancel = Bind<CancelFn>(handle, "rsso_cancel");
+            free = Bind<FreeFn>(handle, "rsso_string_free");
+            call = Bind<CallFn>(handle, "rsso_call");
+            loadedPath = fullPath;
         }
 
         private static T Bind<T>(IntPtr handle, string name) where T : class
@@ -73,9 +105,29 @@ namespace AWS.Tools.RustSSO.Interop
             return (T)(object)Marshal.GetDelegateForFunctionPointer(fn, typeof(T));
         }
 
+        /// <summary>Loads the configured library on first use.</summary>
         private static void EnsureLoaded()
         {
-            if (call == null) throw new InvalidOperationException("The AWS.Tools.RustSSO native library is not loaded.");
+            string wanted = configuredPath;
+            if (call != null && (wanted == null || string.Equals(loadedPath, wanted, StringComparison.Ordinal))) return;
+            lock (Gate)
+            {
+                wanted = configuredPath;
+                if (call != null && (wanted == null || string.Equals(loadedPath, wanted, StringComparison.Ordinal))) return;
+                if (wanted == null) throw new NativeLibraryException("The AWS.Tools.RustSSO native library is not loaded.");
+                try
+                {
+                    Bind(wanted, expectedAbiVersion);
+                }
+                catch (NativeLibraryException)
+                {
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    throw new NativeLibraryException(string.Format(CultureInfo.InvariantCulture, "AWS.Tools.RustSSO: the native library '{0}' could not be loaded: {1}", wanted, e.Message));
+                }
+            }
         }
 
         public static uint AbiVersion() { EnsureLoaded(); return abiVersion(); }
@@ -240,6 +292,12 @@ namespace AWS.Tools.RustSSO.Interop
 
     /// <summary>Loads a native library by full path: NativeLibrary on .NET (PowerShell 7),
     /// LoadLibraryW on .NET Framework (Windows PowerShell 5.1, which only runs on Windows).</summary>
+    /// <summary>The native library could not be loaded, or is not the version this module needs.</summary>
+    public sealed class NativeLibraryException : InvalidOperationException
+    {
+        public NativeLibraryException(string message) : base(message) { }
+    }
+
     internal static class NativeLoader
     {
         private static readonly Type NativeLibraryType =
@@ -286,13 +344,19 @@ namespace AWS.Tools.RustSSO
 {
     using System.Collections;
 
-    /// <summary>A credentials reference for -Credential and $StoredAWSCredentials: either a
-    /// profile (by name, optionally from one file) or static keys. The secret parts are kept
-    /// private and never shown by formatting or ToString.</summary>
-    public sealed class AWSCredentials
+    /// <summary>A credentials reference for -Credential and $StoredAWSCredentials: a profile (by
+    /// name, optionally from one file), static keys, or an SSO role credential (an account and a
+    /// role with the token of a profile or sso-session; SSORole is one). It carries no SSO keys:
+    /// the library resolves it through its role-credentials cache on every call, so it refreshes
+    /// on its own. The secret parts of static keys are kept private and never shown by
+    /// formatting or ToString.</summary>
+    public class AWSCredentials
     {
         private readonly string secretKey;
         private readonly string sessionToken;
+
+        /// <summary>For derived types (SSORole): an SSO role credential set up by properties.</summary>
+        protected AWSCredentials() { }
 
         private AWSCredentials(string profileName, string profileLocation, string accessKey, string secretKey, string sessionToken)
         {
@@ -303,14 +367,35 @@ namespace AWS.Tools.RustSSO
             this.sessionToken = sessionToken;
         }
 
-        public string ProfileName { get; private set; }
-        public string ProfileLocation { get; private set; }
+        /// <summary>The profile (of a profile credential), or whose token an SSO role credential uses.</summary>
+        public string ProfileName { get; set; }
+        public string ProfileLocation { get; set; }
+        /// <summary>The sso-session whose token an SSO role credential uses (instead of a profile's).</summary>
+        public string SessionName { get; set; }
         public string AccessKey { get; private set; }
+        /// <summary>The account of an SSO role credential.</summary>
+        public string AccountId { get; set; }
+        /// <summary>The role of an SSO role credential.</summary>
+        public string RoleName { get; set; }
+
+        /// <summary>Whether this stands for an SSO account and role.</summary>
+        public bool IsSsoRole
+        {
+            get { return !string.IsNullOrEmpty(AccountId) && !string.IsNullOrEmpty(RoleName); }
+        }
 
         /// <summary>Where the credentials come from, for display.</summary>
         public string Source
         {
-            get { return ProfileName != null ? "profile '" + ProfileName + "'" : "static access key " + AccessKey; }
+            get
+            {
+                if (IsSsoRole)
+                {
+                    string token = SessionName != null ? "sso-session '" + SessionName + "'" : ProfileName != null ? "profile '" + ProfileName + "'" : "the default profile";
+                    return "SSO role '" + RoleName + "' in account " + AccountId + " (token of " + token + ")";
+                }
+                return ProfileName != null ? "profile '" + ProfileName + "'" : "static access key " + AccessKey;
+            }
         }
 
         public static AWSCredentials FromProfile(string profileName, string profileLocation)
@@ -326,11 +411,32 @@ namespace AWS.Tools.RustSSO
             return new AWSCredentials(null, null, accessKey, secretKey, string.IsNullOrEmpty(sessionToken) ? null : sessionToken);
         }
 
+        /// <summary>An SSO role credential: the account and role, with the token of the profile
+        /// (or of the sso-session, when given).</summary>
+        public static AWSCredentials FromSsoRole(string profileName, string sessionName, string profileLocation, string accountId, string roleName)
+        {
+            if (string.IsNullOrWhiteSpace(accountId) || string.IsNullOrWhiteSpace(roleName))
+                throw new ArgumentException("Both an account id and a role name are required.");
+            var credential = new AWSCredentials(string.IsNullOrWhiteSpace(profileName) ? null : profileName, string.IsNullOrWhiteSpace(profileLocation) ? null : profileLocation, null, null, null);
+            credential.SessionName = string.IsNullOrWhiteSpace(sessionName) ? null : sessionName;
+            credential.AccountId = accountId;
+            credential.RoleName = roleName;
+            return credential;
+        }
+
         /// <summary>The "auth" part of a native request.</summary>
         public Hashtable ToRequest()
         {
             var auth = new Hashtable();
-            if (ProfileName != null)
+            if (IsSsoRole)
+            {
+                if (SessionName != null) auth["sso_session"] = SessionName;
+                else if (ProfileName != null) auth["profile"] = ProfileName;
+                if (ProfileLocation != null) auth["profile_location"] = ProfileLocation;
+                auth["account_id"] = AccountId;
+                auth["role_name"] = RoleName;
+            }
+            else if (ProfileName != null)
             {
                 auth["profile"] = ProfileName;
                 if (ProfileLocation != null) auth["profile_location"] = ProfileLocation;

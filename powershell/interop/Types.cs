@@ -51,12 +51,15 @@ namespace AWS.Tools.RustSSO
         public override string ToString() { return AccountId ?? string.Empty; }
     }
 
-    /// <summary>A role the SSO user may assume in an account (Get-SSOAccountRoleList).</summary>
-    public class SSORole
+    /// <summary>A role the SSO user may assume in an account (Get-SSOAccountRoleList). It is
+    /// also an SSO role credential: piped to a service command it binds to -Credential, and the
+    /// command runs as this role in this account with the token of ProfileName (or SessionName).
+    /// </summary>
+    public class SSORole : AWSCredentials
     {
-        public string AccountId { get; set; }
-        public string RoleName { get; set; }
-        public override string ToString() { return RoleName ?? string.Empty; }
+        public SSORole() { }
+        /// <summary>"ReadOnly in 111122223333".</summary>
+        public override string ToString() { return (RoleName ?? string.Empty) + " in " + (AccountId ?? string.Empty); }
     }
 
     /// <summary>Temporary credentials of an SSO role (Get-SSORoleCredential). The default views

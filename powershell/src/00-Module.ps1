@@ -38,11 +38,9 @@ function Initialize-RustSsoNativeLibrary {
     if (-not [System.IO.File]::Exists($libraryPath)) {
         throw "AWS.Tools.RustSSO: the native library for this platform was not found at '$libraryPath'. This platform may not be supported by this build of the module."
     }
-    [AWS.Tools.RustSSO.Interop.Native]::Load($libraryPath)
-    $actual = [AWS.Tools.RustSSO.Interop.Native]::AbiVersion()
-    if ($actual -ne $script:ExpectedAbiVersion) {
-        throw ("AWS.Tools.RustSSO: the native library '{0}' has ABI version {1}, but this module requires ABI version {2}. Reinstall the module so that its script and native library match." -f $libraryPath, $actual, $script:ExpectedAbiVersion)
-    }
+    # The library is loaded, and its ABI version checked against this one, by the first call
+    # that needs it: import stays cheap, and a mismatch fails that call with both versions named.
+    [AWS.Tools.RustSSO.Interop.Native]::Configure($libraryPath, $script:ExpectedAbiVersion)
 }
 
 Initialize-RustSsoNativeLibrary

@@ -65,7 +65,10 @@ function Get-S3Bucket {
     The session token of temporary static credentials.
 
     .PARAMETER Credential
-    Credentials from Get-AWSCredential (a profile or static keys).
+    Credentials from Get-AWSCredential (a profile, static keys, or an SSO account and role), or
+    an SSORole from Get-SSOAccountRoleList; from the pipeline too. With an SSO account and role
+    from the pipeline, every object written carries AccountId and RoleName, and a failure is a
+    non-terminating error that names the account and role.
 
     .PARAMETER TimeoutSec
     Gives up on each call after this many seconds (default: no limit beyond the SDK's own).

@@ -29,7 +29,10 @@ function Get-STSCallerIdentity {
     The session token of temporary static credentials.
 
     .PARAMETER Credential
-    Credentials from Get-AWSCredential (a profile or static keys).
+    Credentials from Get-AWSCredential (a profile, static keys, or an SSO account and role), or
+    an SSORole from Get-SSOAccountRoleList; from the pipeline too. With an SSO account and role
+    from the pipeline, every object written carries AccountId and RoleName, and a failure is a
+    non-terminating error that names the account and role.
 
     .PARAMETER TimeoutSec
     Gives up after this many seconds.

@@ -68,6 +68,10 @@ function Get-SSOAccountRoleList {
     profile. Without -AccountId, the profile's own sso_account_id is used. Accepts the output of
     Get-SSOAccountList from the pipeline.
 
+    Each role written (AWS.Tools.RustSSO.SSORole) is also an SSO role credential for that account
+    and role with the same token: piped into a service command (Get-S3Bucket,
+    Get-STSCallerIdentity) it binds to -Credential, and the command runs in that account.
+
     .PARAMETER AccountId
     The account whose roles to list.
 
@@ -96,6 +100,12 @@ function Get-SSOAccountRoleList {
     Get-SSOAccountList -ProfileName dev | Get-SSOAccountRoleList
 
     Lists every role in every account the SSO user may use.
+
+    .EXAMPLE
+    Get-SSOAccountList -ProfileName dev | Get-SSOAccountRoleList -ProfileName dev | Where-Object RoleName -eq ReadOnly | Get-S3Bucket
+
+    Lists the buckets of every account where the user has the role ReadOnly; each bucket carries
+    AccountId and RoleName.
 
     .OUTPUTS
     AWS.Tools.RustSSO.SSORole

@@ -11,8 +11,24 @@ function Get-AWSCredential {
     session, account, role and the state and expiry of the cached token. Without parameters,
     returns the shell's stored credentials ($StoredAWSCredentials). Makes no network call.
 
+    With -AccountId and -RoleName (and -ProfileName or -SessionName for the SSO token), returns
+    an SSO role credential: it carries no keys, and every command given it as -Credential (or
+    after Set-AWSCredential) runs as that role in that account, through the same role-credentials
+    cache as profiles, so it refreshes on its own for as long as the SSO token is valid or can be
+    refreshed. Get-SSOAccountRoleList writes such credentials too (SSORole objects), so its
+    output can be piped straight into any service command.
+
     .PARAMETER ProfileName
-    The profile to reference.
+    The profile to reference; with -AccountId and -RoleName, the SSO profile whose token is used.
+
+    .PARAMETER SessionName
+    The sso-session whose token an SSO role credential uses (instead of a profile's).
+
+    .PARAMETER AccountId
+    The account of an SSO role credential.
+
+    .PARAMETER RoleName
+    The role (permission set) of an SSO role credential.
 
     .PARAMETER ProfileLocation
     Reads profiles from this file only.
@@ -30,6 +46,11 @@ function Get-AWSCredential {
 
     Uses the profile dev through a credentials object.
 
+    .EXAMPLE
+    Get-AWSCredential -ProfileName dev -AccountId 111122223333 -RoleName ReadOnly | Get-S3Bucket
+
+    Lists the buckets of account 111122223333 as the role ReadOnly, with the SSO token of the profile dev.
+
     .OUTPUTS
     AWS.Tools.RustSSO.AWSCredentials, AWS.Tools.RustSSO.ProfileDetail
     #>
@@ -40,7 +61,16 @@ function Get-AWSCredential {
         [Alias('StoredCredentials', 'AWSProfileName')]
         [ArgumentCompleter([AWS.Tools.RustSSO.Interop.ProfileNameCompleter])]
         [string] $ProfileName,
+        [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
+        [string] $SessionName,
         [Parameter(ParameterSetName = 'Profile')]
+        [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
+        [string] $AccountId,
+        [Parameter(ParameterSetName = 'Profile')]
+        [Parameter(ParameterSetName = 'Session', Mandatory = $true)]
+        [string] $RoleName,
+        [Parameter(ParameterSetName = 'Profile')]
+        [Parameter(ParameterSetName = 'Session')]
         [Parameter(ParameterSetName = 'List')]
         [Alias('AWSProfilesLocation', 'ProfilesLocation')]
         [string] $ProfileLocation,

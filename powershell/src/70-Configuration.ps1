@@ -106,3 +106,74 @@ function Initialize-AWSSSOConfiguration {
     )
     process { [AWS.Tools.RustSSO.Interop.Commands]::InitializeAWSSSOConfiguration($PSCmdlet, $PSBoundParameters) }
 }
+
+function Sync-AWSSSOProfile {
+    <#
+    .SYNOPSIS
+    Writes one profile per account and role that an sso-session can use.
+
+    .DESCRIPTION
+    Lists every account the SSO user is assigned to, and every role in each, with the cached
+    token of the sso-session (it never logs in: run Invoke-AWSSSOLogin -SessionName first), and
+    writes one [profile ...] per account and role into the config file: sso_session,
+    sso_account_id, sso_role_name and, with -Region, region. The AWS CLI and every SDK can use
+    the profiles at once.
+
+    The file is edited in place as Set-AWSSSOSessionConfiguration edits it: comments, order and
+    every other line stay as they are, and the file is replaced atomically under a writer lock
+    (a concurrent edit by the AWS CLI is detected and kept). Every profile it writes carries the
+    key aws_tools_rustsso_sync = <session>, so that a rerun updates it in place; a profile that
+    does not carry that mark is never changed, even when its name matches (a warning says so).
+    With -Prune, marked profiles of this session that no longer match an assignment are removed.
+    Supports -WhatIf and -Confirm (one question per profile written or removed).
+
+    .PARAMETER SessionName
+    The [sso-session] whose accounts and roles to write, and whose token the profiles use.
+
+    .PARAMETER NameFormat
+    The profile name: {AccountName}, {AccountId}, {RoleName} and {SessionName} are replaced,
+    then every run of characters other than letters, digits and _ . @ + - becomes one '-'.
+    Default: {AccountName}.{RoleName} (the account id when an account has no name).
+
+    .PARAMETER Region
+    The region of the written profiles.
+
+    .PARAMETER Prune
+    Removes the profiles this command wrote earlier for the session that no longer match an
+    account and role.
+
+    .PARAMETER PassThru
+    Writes the details of every profile of the session's assignments after the run.
+
+    .PARAMETER ProfileLocation
+    The config file to edit (default: AWS_CONFIG_FILE, then ~/.aws/config).
+
+    .EXAMPLE
+    Sync-AWSSSOProfile -SessionName corp -Region eu-west-1 -WhatIf
+
+    Shows which profiles would be written, one line per profile.
+
+    .EXAMPLE
+    Sync-AWSSSOProfile -SessionName corp -NameFormat 'corp-{AccountId}-{RoleName}' -Prune -PassThru
+
+    Writes corp-111122223333-ReadOnly and the like, removes those no longer assigned, and lists
+    the profiles.
+
+    .OUTPUTS
+    AWS.Tools.RustSSO.ProfileDetail
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [OutputType('AWS.Tools.RustSSO.ProfileDetail')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [string] $SessionName,
+        [string] $NameFormat = '{AccountName}.{RoleName}',
+        [ArgumentCompleter([AWS.Tools.RustSSO.Interop.RegionCompleter])]
+        [string] $Region,
+        [switch] $Prune,
+        [switch] $PassThru,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
+        [string] $ProfileLocation
+    )
+    process { [AWS.Tools.RustSSO.Interop.Commands]::SyncAWSSSOProfile($PSCmdlet, $PSBoundParameters) }
+}

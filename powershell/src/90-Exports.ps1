@@ -2,4 +2,4 @@ Export-ModuleMember -Function @(
     'Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList', 'Get-SSORoleCredential',
     'Get-AWSCredential', 'Set-AWSCredential', 'Clear-AWSCredential',
     'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential',
-    'Invoke-AWSSSOLogin', 'Invoke-AWSSSOLogout', 'Set-AWSSSOSessionConfiguration', 'Initialize-AWSSSOConfiguration')
+    'Invoke-AWSSSOLogin', 'Invoke-AWSSSOLogout', 'Set-AWSSSOSessionConfiguration', 'Initialize-AWSSSOConfiguration', 'Sync-AWSSSOProfile')

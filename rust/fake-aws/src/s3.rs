@@ -8,9 +8,10 @@ use crate::util::{self, xml_escape};
 pub const MAX_BUCKETS_LIMIT: usize = 10_000;
 
 pub fn list_buckets(inner: &mut Inner, req: &Req) -> Resp {
-    if let Err((status, code, msg)) = sigv4::authenticate(inner, req, Service::S3) {
-        return http::error(Service::S3, status, code, msg);
-    }
+    let caller = match sigv4::authenticate(inner, req, Service::S3) {
+        Ok(c) => c,
+        Err((status, code, msg)) => return http::error(Service::S3, status, code, msg),
+    };
     let max = match req.q("max-buckets") {
         None => None,
         Some(v) => match v.parse::<usize>() {
@@ -50,6 +51,9 @@ pub fn list_buckets(inner: &mut Inner, req: &Req) -> Resp {
             if b.region != r {
                 continue;
             }
+        }
+        if b.account.as_ref().is_some_and(|a| *a != caller.account) {
+            continue;
         }
         if page.len() == limit {
             more = true;

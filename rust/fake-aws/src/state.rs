@@ -81,11 +81,15 @@ pub struct BucketSpec {
     /// RFC 3339 (`2024-01-15T10:30:00.000Z`); sent to clients verbatim.
     pub creation_date: String,
     pub region: String,
+    /// When set, only callers of this account (role keys issued for it, or a static key of it)
+    /// see the bucket; unset, every caller does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Default for BucketSpec {
     fn default() -> Self {
-        BucketSpec { name: String::new(), creation_date: "2024-01-15T10:30:00.000Z".into(), region: "us-east-1".into() }
+        BucketSpec { name: String::new(), creation_date: "2024-01-15T10:30:00.000Z".into(), region: "us-east-1".into(), account: None }
     }
 }
 
@@ -216,8 +220,12 @@ pub enum AuthorizeOutcome {
 
 impl Default for FakeState {
     fn default() -> Self {
-        let bucket =
-            |name: &str, date: &str, region: &str| BucketSpec { name: name.into(), creation_date: date.into(), region: region.into() };
+        let bucket = |name: &str, date: &str, region: &str| BucketSpec {
+            name: name.into(),
+            creation_date: date.into(),
+            region: region.into(),
+            account: None,
+        };
         FakeState {
             buckets: vec![
                 bucket("alpha-bucket", "2023-03-01T08:00:00.000Z", "us-east-1"),
@@ -372,6 +380,7 @@ impl FakeState {
                 name: format!("{}{:0width$}", spec.prefix, idx, width = width),
                 creation_date: crate::util::rfc3339_millis(base + time::Duration::seconds(idx as i64)),
                 region,
+                account: None,
             });
         }
         self.normalize();

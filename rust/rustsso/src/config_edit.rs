@@ -15,12 +15,30 @@ pub struct SectionEdit {
     pub values: Vec<(String, String)>,
 }
 
+/// A mark that a writer leaves in the sections it owns (`key = value`), so that a rerun edits
+/// or removes them and never touches a section it did not write.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub key: String,
+    pub value: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditParams {
     /// The file to edit (default: AWS_CONFIG_FILE or ~/.aws/config).
     pub path: Option<String>,
+    #[serde(default)]
     pub sections: Vec<SectionEdit>,
+    /// Sections to delete; only those that carry the owner's mark.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    /// With an owner, an existing section without its mark is left alone (reported as skipped).
+    pub owner: Option<Owner>,
+    /// With an owner: also delete every section with its mark that `sections` does not name.
+    #[serde(default)]
+    pub prune: bool,
     #[serde(default)]
     pub dry_run: bool,
 }
@@ -32,6 +50,21 @@ pub struct EditResult {
     /// The lines that differ, as "-old" / "+new", for -WhatIf.
     pub diff: Vec<String>,
     pub written: bool,
+    /// Sections left alone: they exist and do not carry the owner's mark.
+    pub skipped: Vec<String>,
+    /// Sections deleted (or, in a dry run, that would be).
+    pub removed: Vec<String>,
+    /// Sections added or changed (or, in a dry run, that would be).
+    pub sections_written: Vec<String>,
+}
+
+/// What an edit did to the text besides the new text itself.
+#[derive(Debug, Default, PartialEq)]
+pub struct EditOutcome {
+    pub text: String,
+    pub skipped: Vec<String>,
+    pub removed: Vec<String>,
+    pub written: Vec<String>,
 }
 
 fn normalise_header(line: &str) -> Option<String> {
@@ -86,11 +119,78 @@ fn split_comment(value: &str) -> (&str, &str) {
     (value.trim(), "")
 }
 
+/// Every (start, end) range of a section with this (normalised) header, in file order; the
+/// range runs to the next section header.
+fn section_ranges(lines: &[Line], header: &str) -> Vec<(usize, usize)> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| normalise_header(&l.text).as_deref() == Some(header))
+        .map(|(start, _)| {
+            let end =
+                lines[start + 1..].iter().position(|l| l.text.trim_start().starts_with('[')).map(|i| start + 1 + i).unwrap_or(lines.len());
+            (start, end)
+        })
+        .collect()
+}
+
+/// Whether a section range carries the owner's mark.
+fn carries(lines: &[Line], (start, end): (usize, usize), owner: &Owner) -> bool {
+    (start + 1..end).any(|i| {
+        line_key(&lines[i].text) == Some(owner.key.as_str())
+            && lines[i].text.split_once('=').map(|(_, v)| split_comment(v).0 == owner.value).unwrap_or(false)
+    })
+}
+
+fn normalise_name(header: &str) -> String {
+    header.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Applies the edits to `text` and returns the new text. Every line keeps its own ending (new
 /// lines take the file's most common one). When a section appears more than once, the value
 /// that the parsers use (the last one) is the one edited; a new key goes into the last of them.
 pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
+    Ok(edit_owned(text, sections, &[], None, false)?.text)
+}
+
+/// Every section header of the text that carries the owner's mark, once each, in file order.
+fn owned_headers(lines: &[Line], owner: &Owner) -> Vec<String> {
+    let mut headers: Vec<String> = Vec::new();
+    for line in lines {
+        if let Some(h) = normalise_header(&line.text) {
+            if !headers.contains(&h) && section_ranges(lines, &h).into_iter().any(|r| carries(lines, r, owner)) {
+                headers.push(h);
+            }
+        }
+    }
+    headers
+}
+
+/// [`edit_text`], and with an owner: an existing section without the owner's mark is skipped,
+/// and the sections in `remove` are deleted where they carry the mark (all their occurrences).
+pub fn edit_owned(text: &str, sections: &[SectionEdit], remove: &[String], owner: Option<&Owner>, prune: bool) -> Result<EditOutcome> {
+    let mut outcome = EditOutcome::default();
     let mut lines = split_lines(text);
+    if let Some(owner) = owner {
+        let mut remove: Vec<String> = remove.to_vec();
+        if prune {
+            let kept: Vec<String> = sections.iter().map(|s| normalise_name(&s.header)).collect();
+            remove.extend(owned_headers(&lines, owner).into_iter().filter(|h| !kept.contains(h)));
+        }
+        for header in &remove {
+            let header = normalise_name(header);
+            let owned: Vec<(usize, usize)> = section_ranges(&lines, &header).into_iter().filter(|r| carries(&lines, *r, owner)).collect();
+            if owned.is_empty() {
+                continue;
+            }
+            for (start, end) in owned.into_iter().rev() {
+                lines.drain(start..end);
+            }
+            if !outcome.removed.contains(&header) {
+                outcome.removed.push(header);
+            }
+        }
+    }
     let crlf = lines.iter().filter(|l| l.ending == "\r\n").count();
     let lf = lines.iter().filter(|l| l.ending == "\n").count();
     let newline: &'static str = if crlf > lf { "\r\n" } else { "\n" };
@@ -106,20 +206,13 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
                 )));
             }
         }
-        // Every (start, end) range of a section with this header, in file order.
-        let ranges: Vec<(usize, usize)> = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| normalise_header(&l.text).as_deref() == Some(header.as_str()))
-            .map(|(start, _)| {
-                let end = lines[start + 1..]
-                    .iter()
-                    .position(|l| l.text.trim_start().starts_with('['))
-                    .map(|i| start + 1 + i)
-                    .unwrap_or(lines.len());
-                (start, end)
-            })
-            .collect();
+        let ranges = section_ranges(&lines, &header);
+        if let (Some(owner), Some(last)) = (owner, ranges.last()) {
+            if !carries(&lines, *last, owner) {
+                outcome.skipped.push(header);
+                continue;
+            }
+        }
         if ranges.is_empty() {
             while lines.last().is_some_and(|l| l.text.trim().is_empty()) {
                 lines.pop();
@@ -134,11 +227,13 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
             for (k, v) in &section.values {
                 lines.push(Line { text: format!("{k} = {v}"), ending: newline });
             }
+            outcome.written.push(header);
             continue;
         }
         let (last_start, last_end) = *ranges.last().unwrap_or(&(0, 0));
         let last_content = (last_start + 1..last_end).rfind(|&i| !lines[i].text.trim().is_empty()).unwrap_or(last_start);
         let mut insert_at = last_content + 1;
+        let mut changed = false;
         for (k, v) in &section.values {
             let existing = ranges.iter().flat_map(|(s, e)| s + 1..*e).rfind(|&i| line_key(&lines[i].text) == Some(k.as_str()));
             match existing {
@@ -150,6 +245,7 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
                     if current != v {
                         let updated = format!("{indent}{k} = {v}{comment}");
                         lines[i].text = updated;
+                        changed = true;
                     }
                 }
                 None => {
@@ -158,8 +254,12 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
                     }
                     lines.insert(insert_at, Line { text: format!("{k} = {v}"), ending: newline });
                     insert_at += 1;
+                    changed = true;
                 }
             }
+        }
+        if changed {
+            outcome.written.push(header);
         }
     }
     let mut out = String::with_capacity(text.len() + 64);
@@ -167,7 +267,8 @@ pub fn edit_text(text: &str, sections: &[SectionEdit]) -> Result<String> {
         out.push_str(&l.text);
         out.push_str(l.ending);
     }
-    Ok(out)
+    outcome.text = out;
+    Ok(outcome)
 }
 
 pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
@@ -177,17 +278,35 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     // Our writers take a lock beside the file, and the file is read under it, so two edits at
     // once (two PowerShell sessions, say) are applied one after the other and lose nothing.
     let _lock = if p.dry_run { None } else { Some(lock_config(&path)?) };
-    let before = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(Error::new(Status::Io, format!("Could not read '{}': {e}", path.display()))),
+    // Other writers (the AWS CLI's `aws configure`) take no lock: the file is read again just
+    // before it is replaced, and when it changed in the meantime the edit is made again on the
+    // new text, so their change is kept.
+    let mut attempts = 0;
+    let (before, outcome) = loop {
+        attempts += 1;
+        let before = read_config(&path)?;
+        let outcome = apply(&before, &p)?;
+        if p.dry_run || before == outcome.text {
+            break (before, outcome);
+        }
+        #[cfg(feature = "test-hooks")]
+        if let Some(ms) = call.env.get("AWS_TOOLS_RUSTSSO_TEST_CONFIG_EDIT_DELAY_MS").and_then(|v| v.parse::<u64>().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        if read_config(&path)? == before {
+            break (before, outcome);
+        }
+        if attempts >= 5 {
+            return Err(Error::new(
+                Status::Io,
+                format!(
+                    "'{}' kept changing while it was edited (another program is writing it); nothing was written. Try again.",
+                    path.display()
+                ),
+            ));
+        }
     };
-    // A byte order mark (Windows PowerShell 5.1 writes one) is kept, but not taken for text.
-    let (bom, body) = match before.strip_prefix('\u{feff}') {
-        Some(rest) => ("\u{feff}", rest),
-        None => ("", before.as_str()),
-    };
-    let after = format!("{bom}{}", edit_text(body, &p.sections)?);
+    let after = outcome.text;
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
     let mut diff = Vec::new();
@@ -213,7 +332,40 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
         }
         written = true;
     }
-    Ok(EditResult { path: path.to_string_lossy().to_string(), changed, diff, written })
+    Ok(EditResult {
+        path: path.to_string_lossy().to_string(),
+        changed,
+        diff,
+        written,
+        skipped: outcome.skipped,
+        removed: outcome.removed,
+        sections_written: outcome.written,
+    })
+}
+
+fn read_config(path: &std::path::Path) -> Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::new(Status::Io, format!("Could not read '{}': {e}", path.display()))),
+    }
+}
+
+/// The edit applied to a file's text. A byte order mark (Windows PowerShell 5.1 writes one) is
+/// kept, but not taken for text.
+fn apply(before: &str, p: &EditParams) -> Result<EditOutcome> {
+    let (bom, body) = match before.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", before),
+    };
+    if let Some(owner) = &p.owner {
+        if !valid_token(&owner.key) || owner.key.contains(' ') || owner.value.trim().is_empty() {
+            return Err(Error::invalid_request("The owner mark of a config edit needs a key and a value."));
+        }
+    }
+    let mut outcome = edit_owned(body, &p.sections, &p.remove, p.owner.as_ref(), p.prune)?;
+    outcome.text = format!("{bom}{}", outcome.text);
+    Ok(outcome)
 }
 
 /// The lock of a config file's writers: `.<name>.lock` beside it.
@@ -252,6 +404,43 @@ mod tests {
             edit_text(text, &[SectionEdit { header: "default".into(), values: vec![("region".into(), "eu-west-1".into())] }]).unwrap();
         assert_eq!(region, text.replace("region = us-east-1   # inline", "region = eu-west-1   # inline"));
         assert!(edit_text(text, &[SectionEdit { header: "x".into(), values: vec![("k".into(), "a\nb".into())] }]).is_err());
+    }
+
+    #[test]
+    fn an_owner_edits_and_removes_only_its_own_sections() {
+        let owner = Owner { key: "managed_by".into(), value: "sync corp".into() };
+        let text = "[profile mine]\nsso_role_name = Old\nmanaged_by = sync corp\n\n[profile theirs]\nregion = eu-west-1\n\n[profile gone]\nmanaged_by = sync corp\n\n[profile kept]\nmanaged_by = sync other\n";
+        let edits = vec![
+            SectionEdit {
+                header: "profile mine".into(),
+                values: vec![("sso_role_name".into(), "New".into()), ("managed_by".into(), "sync corp".into())],
+            },
+            SectionEdit { header: "profile theirs".into(), values: vec![("sso_role_name".into(), "X".into())] },
+            SectionEdit { header: "profile fresh".into(), values: vec![("managed_by".into(), "sync corp".into())] },
+        ];
+        let remove = vec!["profile gone".to_string(), "profile kept".to_string(), "profile theirs".to_string()];
+        let out = edit_owned(text, &edits, &remove, Some(&owner), false).unwrap();
+        assert_eq!(out.skipped, vec!["profile theirs".to_string()]);
+        assert_eq!(out.removed, vec!["profile gone".to_string()]);
+        assert_eq!(
+            out.text,
+            "[profile mine]\nsso_role_name = New\nmanaged_by = sync corp\n\n[profile theirs]\nregion = eu-west-1\n\n[profile kept]\nmanaged_by = sync other\n\n[profile fresh]\nmanaged_by = sync corp\n"
+        );
+        // Without an owner nothing is skipped or removed.
+        let plain = edit_owned(text, &edits[1..2], &remove, None, false).unwrap();
+        assert!(plain.skipped.is_empty() && plain.removed.is_empty());
+        assert!(plain.text.contains("[profile theirs]\nregion = eu-west-1\nsso_role_name = X\n"));
+        assert_eq!(out.written, vec!["profile mine".to_string(), "profile fresh".to_string()]);
+        // Pruning removes every owned section the edit does not name, and nothing else.
+        let pruned = edit_owned(text, &edits[..1], &[], Some(&owner), true).unwrap();
+        assert_eq!(pruned.removed, vec!["profile gone".to_string()]);
+        assert!(
+            pruned.text.contains("[profile mine]") && pruned.text.contains("[profile theirs]") && pruned.text.contains("[profile kept]")
+        );
+        // A rerun with nothing new writes nothing.
+        let again = edit_owned(&out.text, &edits, &[], Some(&owner), false).unwrap();
+        assert_eq!(again.text, out.text);
+        assert!(again.written.is_empty());
     }
 
     #[test]

@@ -147,8 +147,8 @@ pub struct LoginSession {
 
 /// How many SDK configurations and clients are kept (each distinct profile, region and
 /// endpoint is one; more than this in one session is rare, and the oldest are rebuilt).
-pub const CONFIG_CACHE_CAPACITY: usize = 32;
-pub const CLIENT_CACHE_CAPACITY: usize = 64;
+pub const CONFIG_CACHE_CAPACITY: usize = 128;
+pub const CLIENT_CACHE_CAPACITY: usize = 256;
 /// Role slots are dropped once this many exist and their credentials have expired.
 pub const ROLE_SLOT_SOFT_LIMIT: usize = 256;
 

@@ -41,6 +41,7 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
     let profiles = source.load(env).await?;
 
     let static_keys = static_credentials(params)?;
+    let sso_role = sso_role(params)?;
     let (profile_name, profile_named) = config::selected_profile_name(explicit_profile, env);
 
     // Region: parameter, environment, the selected profile, then the fallback.
@@ -59,6 +60,8 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
     };
     let mut resolution = if let Some(creds) = static_keys {
         Resolution::new(SharedCredentialsProvider::new(creds), "the -AccessKey/-SecretKey parameters".into(), "parameters", &source)
+    } else if let Some((account_id, role_name)) = sso_role {
+        from_sso_role(call, params, account_id, role_name).await?
     } else if explicit_profile.is_some() || (profile_named && env.get("AWS_ACCESS_KEY_ID").is_none()) {
         from_profile(call, &profiles, &profile_name, &source, &region).await?
     } else if let (Some(ak), Some(sk)) = (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")) {
@@ -168,6 +171,34 @@ async fn from_profile(
             Ok(r)
         }
     }
+}
+
+/// The account and role of an SSO role credential, when the call names one.
+fn sso_role(params: &CommonParams) -> Result<Option<(&str, &str)>> {
+    match (non_empty(&params.auth.account_id), non_empty(&params.auth.role_name)) {
+        (Some(account), Some(role)) => Ok(Some((account, role))),
+        (None, None) => Ok(None),
+        _ => Err(Error::with_code(
+            Status::InvalidRequest,
+            "IncompleteSsoRoleCredential",
+            "An SSO role credential needs both an account id and a role name.",
+        )),
+    }
+}
+
+/// An SSO role credential: the token of the profile (or of the sso-session named directly), and
+/// the given account and role. It goes through the same role-credentials cache as a profile
+/// with that account and role, so it is fetched once and refreshed on its own.
+async fn from_sso_role(call: &Call, params: &CommonParams, account_id: &str, role_name: &str) -> Result<Resolution> {
+    let (mut sso, source) = crate::login::target(call, params, non_empty(&params.auth.sso_session)).await?;
+    sso.account_id = account_id.to_string();
+    sso.role_name = role_name.to_string();
+    let provider = SsoCredentialsProvider::new(call, sso.clone(), source.clone());
+    let description = format!("SSO role '{role_name}' in account {account_id} with the token of {}", sso.describe());
+    let mut r = Resolution::new(SharedCredentialsProvider::new(provider), description, "sso-role", &source);
+    r.profile_name = (!sso.session_only).then(|| sso.profile_name.clone());
+    r.sso = Some(sso);
+    Ok(r)
 }
 
 fn static_credentials(params: &CommonParams) -> Result<Option<Credentials>> {

@@ -13,6 +13,11 @@ pub struct AuthParams {
     pub session_token: Option<SecretString>,
     pub profile: Option<String>,
     pub profile_location: Option<String>,
+    /// An SSO role credential: the sso-session whose token is used (instead of the profile's).
+    pub sso_session: Option<String>,
+    /// An SSO role credential: this account and role, with the token of the profile or session.
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
 }
 
 impl AuthParams {

@@ -54,6 +54,9 @@ fn cache_key(call: &Call, params: &CommonParams) -> String {
     part(params.auth.session_token.as_ref().map(SecretString::expose));
     part(params.auth.profile.as_deref());
     part(params.auth.profile_location.as_deref());
+    part(params.auth.sso_session.as_deref());
+    part(params.auth.account_id.as_deref());
+    part(params.auth.role_name.as_deref());
     part(params.region.as_deref());
     part(params.default_region.as_deref());
     part(params.max_attempts.map(|m| m.to_string()).as_deref());
