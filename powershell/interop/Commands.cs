@@ -23,7 +23,7 @@ namespace AWS.Tools.RustSSO.Interop
         /// <summary>PowerShell's view of the variables the native library reads. On Linux and
         /// macOS, $env: changes live only in .NET's managed copy of the environment, so they are
         /// sent along; on Windows the library sees the same environment and nothing is sent.</summary>
-        internal static Hashtable EnvironmentView()
+        public static Hashtable EnvironmentView()
         {
             if (SharedEnvironment) return null;
             var view = new Hashtable();

@@ -43,6 +43,7 @@ namespace AWS.Tools.RustSSO.Interop
         private static StatusNameFn statusName;
         private static CallFn call;
         private static CancelFn cancel;
+        private static IntPtr loadedHandle;
         private static FreeFn free;
         private static long nextCallId;
         private static PropertyInfo stoppingProperty;
@@ -90,10 +91,13 @@ namespace AWS.Tools.RustSSO.Interop
                     "AWS.Tools.RustSSO: the native library '{0}' has ABI version {1}, but this module requires ABI version {2}. Reinstall the module so that its script and native library match.",
                     fullPath, actual, expectedAbi));
             }
+            // Only what every call needs is bound now (each binding builds a marshalling stub,
+            // which the first command would pay for); the rest is bound on first use.
             abiVersion = abi;
-            version = Bind<StaticStringFn>(handle, "rsso_version");
-            statusName = Bind<StatusNameFn>(handle, "rsso_status_name");
-            cancel = Bind<CancelFn>(handle, "rsso_cancel");
+            version = null;
+            statusName = null;
+            cancel = null;
+            loadedHandle = handle;
             free = Bind<FreeFn>(handle, "rsso_string_free");
             call = Bind<CallFn>(handle, "rsso_call");
             loadedPath = fullPath;
@@ -132,9 +136,26 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static uint AbiVersion() { EnsureLoaded(); return abiVersion(); }
 
-        public static string Version() { EnsureLoaded(); return ReadUtf8(version()); }
+        public static string Version()
+        {
+            EnsureLoaded();
+            if (version == null) version = Bind<StaticStringFn>(loadedHandle, "rsso_version");
+            return ReadUtf8(version());
+        }
 
-        public static string StatusName(uint status) { EnsureLoaded(); return ReadUtf8(statusName(status)); }
+        public static string StatusName(uint status)
+        {
+            EnsureLoaded();
+            if (statusName == null) statusName = Bind<StatusNameFn>(loadedHandle, "rsso_status_name");
+            return ReadUtf8(statusName(status));
+        }
+
+        private static uint Cancel(ulong callId)
+        {
+            CancelFn fn = cancel;
+            if (fn == null) cancel = fn = Bind<CancelFn>(loadedHandle, "rsso_cancel");
+            return fn(callId);
+        }
 
         /// <summary>Runs one JSON request and returns the JSON response.</summary>
         /// <param name="requestJson">The request document.</param>
@@ -234,7 +255,7 @@ namespace AWS.Tools.RustSSO.Interop
                     foreach (WatchedCall c in snapshot)
                     {
                         // Retried until it lands: the call may not have registered its id yet.
-                        try { if (!c.Cancelled && c.IsStopping()) c.Cancelled = cancel(c.Id) == 0; }
+                        try { if (!c.Cancelled && c.IsStopping()) c.Cancelled = Cancel(c.Id) == 0; }
                         catch (Exception) { }
                     }
                     Thread.Sleep(25);

@@ -43,8 +43,10 @@ How many measured runs of each cold-process job (after one discarded warm-up rou
 How many timed calls in each warm session. Default 1000.
 
 .PARAMETER WarmupCalls
-Untimed calls before the timed ones in each warm session (the first call resolves credentials).
-Default 20.
+Untimed calls before the timed ones in each warm session, ours and the .NET peer's alike: the
+first call resolves credentials, and .NET's tiered JIT recompiles a method with full
+optimisation only after about 30 calls (in the background), so "warm" means after that.
+Default 300.
 
 .PARAMETER ScaleRuns
 How many runs (each a new pwsh) per bucket count in the scale measurement. Default 3.
@@ -89,7 +91,7 @@ Builds the module and runs the full benchmark, writing docs/benchmarks.md.
 param(
     [ValidateRange(1, 1000)] [int] $ColdRuns = 10,
     [ValidateRange(1, 100000)] [int] $WarmCalls = 1000,
-    [ValidateRange(0, 10000)] [int] $WarmupCalls = 20,
+    [ValidateRange(0, 10000)] [int] $WarmupCalls = 300,
     [ValidateRange(1, 100)] [int] $ScaleRuns = 3,
     [ValidateRange(2, 100000)] [int] $WorkCommands = 1000,
     [switch] $Quick,
@@ -422,7 +424,7 @@ for ($i = 0; $i -lt $n; $i++) { $sw.Restart(); $null = Get-S3Bucket -ProfileName
 # Diagnostic: the native call alone (the module's own request JSON, built once), no PowerShell layer.
 $native = $null
 try {
-    $request = & (Get-Module AWS.Tools.RustSSO) { ConvertTo-Json -Compress -Depth 8 -InputObject @{ op = 's3.list_buckets'; params = @{ auth = @{ profile = '@@PROFILE@@' } }; env = Get-RustSsoEnvironment } }
+    $request = [AWS.Tools.RustSSO.Interop.Json]::Write(@{ op = 's3.list_buckets'; params = @{ auth = @{ profile = '@@PROFILE@@' } }; env = [AWS.Tools.RustSSO.Interop.Commands]::EnvironmentView() })
     for ($i = 0; $i -lt $w; $i++) { if (-not [AWS.Tools.RustSSO.Interop.Native]::Call($request, $null).IsSuccess) { throw 'native call failed' } }
     $native = [double[]]::new($n)
     for ($i = 0; $i -lt $n; $i++) { $sw.Restart(); $null = [AWS.Tools.RustSSO.Interop.Native]::Call($request, $null); $native[$i] = $sw.Elapsed.TotalMilliseconds }
