@@ -55,10 +55,13 @@ Describe 'SSO role credentials in the pipeline' {
                 $bucket.AccountId | Should -Be $AccountIds[$index - 1] -Because "$($bucket.BucketName) belongs to that account"
             }
             @($buckets | Group-Object AccountId).Count | Should -Be 50
-            # The fan-out view puts the account first; a single-account listing keeps the usual view.
+            # The fan-out view puts the account first; an explicit -Credential is single-account
+            # use and keeps the usual view.
             ($buckets | Select-Object -First 2 | Format-Table | Out-String) | Should -Match 'AccountId\s+RoleName\s+BucketName'
-            $single = Get-S3Bucket -Credential (Get-AWSCredential -ProfileName dev -AccountId $AccountIds[0] -RoleName ReadOnly)
-            ($single | Format-Table | Out-String) | Should -Match 'AccountId'
+            $single = @(Get-S3Bucket -Credential (Get-AWSCredential -ProfileName dev -AccountId $AccountIds[0] -RoleName ReadOnly))
+            $single.Count | Should -Be 3
+            $single[0].PSObject.Properties['AccountId'] | Should -BeNullOrEmpty
+            ($single | Format-Table | Out-String) | Should -Not -Match 'AccountId'
             Set-AWSCredential -Credential (Get-AWSCredential -ProfileName dev -AccountId $AccountIds[0] -RoleName ReadOnly)
             try {
                 $stored = @(Get-S3Bucket)
@@ -91,6 +94,16 @@ Describe 'SSO role credentials in the pipeline' {
             $identity.AccountId | Should -Be $AccountIds[2]
             $identity.Arn | Should -Match 'assumed-role/AWSReservedSSO_Admin'
             { Get-AWSCredential -ProfileName dev -AccountId $AccountIds[1] } | Should -Throw -ErrorId 'IncompleteSsoRoleCredential,Get-AWSCredential'
+
+            # As the shell default, the portal commands follow it too: its session, account and role.
+            Set-AWSCredential -Credential $fromSession
+            try {
+                $roleCredential = Get-SSORoleCredential
+                $roleCredential.AccountId | Should -Be $AccountIds[2]
+                $roleCredential.RoleName | Should -Be 'Admin'
+                @(Get-SSOAccountRoleList).AccountId | Sort-Object -Unique | Should -Be $AccountIds[2]
+                @(Get-SSOAccountList).Count | Should -Be 50
+            } finally { Clear-AWSCredential }
         }
     }
 
@@ -110,6 +123,9 @@ Describe 'SSO role credentials in the pipeline' {
             $errors[0].Exception.Message | Should -Match $AccountIds[4]
             $errors[0].Exception.Message | Should -Match "'Gone'"
             $errors[0].TargetObject.AccountId | Should -Be $AccountIds[4]
+
+            # Given explicitly (no pipeline), the same failure is the command's terminating error.
+            { Get-S3Bucket -Credential $roles[1] } | Should -Throw -ErrorId 'SsoRoleAccessDenied,Get-S3Bucket'
 
             $seen = [System.Collections.Generic.List[object]]::new()
             { $roles | Get-S3Bucket -ErrorAction Stop | ForEach-Object { $seen.Add($_) } } | Should -Throw -ErrorId 'SsoRoleAccessDenied,Get-S3Bucket'
@@ -146,7 +162,7 @@ Describe 'SSO role credentials in the pipeline' {
                 $targets = @($AccountIds[10..25] | ForEach-Object { [AWS.Tools.RustSSO.SSORole]@{ AccountId = $_; RoleName = 'Admin'; ProfileName = 'par' } })
                 $parallel = @($targets | ForEach-Object -ThrottleLimit 16 -Parallel {
                         Import-Module $using:module
-                        Get-S3Bucket -Credential $_
+                        $_ | Get-S3Bucket
                     })
                 $parallel.Count | Should -Be 48
                 @($parallel.AccountId | Sort-Object -Unique).Count | Should -Be 16
@@ -258,6 +274,22 @@ Describe 'Sync-AWSSSOProfile' {
         }
     }
 
+    It 'prunes nothing when the roles of an account could not be listed' {
+        Invoke-InSsoSandbox -Sandbox $Sync {
+            Sync-AWSSSOProfile -SessionName corp 3>$null
+            $before = Get-Content -Raw -LiteralPath $Sync.ConfigFile
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method POST -Body @{ operation = 'sso:ListAccountRoles'; status = 404; error_code = 'ResourceNotFoundException'; skip = 5; times = 1 } | Out-Null
+            try {
+                $errors = $null; $warnings = $null
+                Sync-AWSSSOProfile -SessionName corp -Prune -ErrorVariable errors -ErrorAction SilentlyContinue -WarningVariable warnings 3>$null
+            } finally { Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method DELETE | Out-Null }
+            $errors.Count | Should -Be 1
+            "$($errors[0])" | Should -Match ('Account {0}' -f $AccountIds[5])
+            ($warnings | Out-String) | Should -Match '-Prune removes nothing'
+            Get-Content -Raw -LiteralPath $Sync.ConfigFile | Should -Be $before
+        }
+    }
+
     It 'never logs in: without a token it fails with the login command to run and writes nothing' {
         Invoke-InSsoSandbox -Sandbox $Sync {
             Remove-Item -LiteralPath $Sync.TokenFile
@@ -290,13 +322,15 @@ Describe 'Sync-AWSSSOProfile' {
         $aws = Get-Command aws -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
         if (-not $aws) { Set-ItResult -Skipped -Because 'the AWS CLI (aws) is not installed'; return }
         $environment = Get-SsoSandboxEnvironment -Sandbox $Sync
-        $environment['AWS_TOOLS_RUSTSSO_TEST_CONFIG_EDIT_DELAY_MS'] = '3000'
+        $environment['AWS_TOOLS_RUSTSSO_TEST_CONFIG_EDIT_DELAY_MS'] = '8000'
         $script = "Import-Module '$env:RUSTSSO_TEST_MODULE/AWS.Tools.RustSSO.psd1'; Sync-AWSSSOProfile -SessionName corp -ErrorAction Stop 3>`$null"
         $job = Start-ThreadJob -ScriptBlock { param($Script, $Environment) Invoke-ChildPwsh -Script $Script -Environment $Environment } -ArgumentList $script, $environment -InitializationScript ([scriptblock]::Create("Import-Module '$PSScriptRoot/TestHelpers.psm1'"))
-        # The run holds its edit for 3 s between reading the file and replacing it; the CLI writes meanwhile.
+        # The run holds its edit for 8 s between reading the file and replacing it; another
+        # program appends to the file and the CLI writes it meanwhile.
         $deadline = [datetime]::UtcNow.AddSeconds(20)
         while ([datetime]::UtcNow -lt $deadline -and -not (Test-Path -LiteralPath (Join-Path (Split-Path $Sync.ConfigFile) '.config.lock'))) { Start-Sleep -Milliseconds 50 }
-        Start-Sleep -Milliseconds 500
+        Start-Sleep -Milliseconds 300
+        [System.IO.File]::AppendAllText($Sync.ConfigFile, "`n[profile hand-edit]`nregion = eu-north-1`n")
         $saved = $env:AWS_CONFIG_FILE
         try {
             $env:AWS_CONFIG_FILE = $Sync.ConfigFile
@@ -307,6 +341,7 @@ Describe 'Sync-AWSSSOProfile' {
         $result.ExitCode | Should -Be 0 -Because $result.StdErr
         $text = Get-Content -Raw -LiteralPath $Sync.ConfigFile
         $text | Should -Match '\[profile cli-edit\]\s+region = sa-east-1'
+        $text | Should -Match '\[profile hand-edit\]\s+region = eu-north-1'
         ([regex]::Matches($text, '\[profile Team-\d\d\.(ReadOnly|Admin)\]')).Count | Should -Be 100
     }
 }

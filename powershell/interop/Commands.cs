@@ -141,11 +141,13 @@ namespace AWS.Tools.RustSSO.Interop
             catch (PipelineStoppedOrFailed failed) { cmdlet.ThrowTerminatingError(failed.Record); }
         }
 
-        /// <summary>The SSO role credential a service command got through -Credential (from the
-        /// pipeline, typically: an SSORole, or Get-AWSCredential -AccountId -RoleName), when that
-        /// is what the command runs with; null otherwise.</summary>
-        private static AWSCredentials FanOutRole(IDictionary<string, object> bound)
+        /// <summary>The SSO role credential a service command got through -Credential from the
+        /// pipeline (an SSORole, or Get-AWSCredential -AccountId -RoleName), when that is what
+        /// the command runs with; null otherwise (an explicit -Credential is single-account use:
+        /// plain output, terminating errors).</summary>
+        private static AWSCredentials FanOutRole(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            if (!cmdlet.MyInvocation.ExpectingInput) return null;
             if (Has(bound, "AccessKey") || Has(bound, "SecretKey") || Has(bound, "ProfileName") || !Has(bound, "Credential")) return null;
             var credential = Value<AWSCredentials>(bound, "Credential");
             return credential != null && credential.IsSsoRole ? credential : null;
@@ -156,8 +158,7 @@ namespace AWS.Tools.RustSSO.Interop
         /// and the pipeline goes on with the next one (-ErrorAction Stop stops it as usual).</summary>
         private static void RunService(PSCmdlet cmdlet, IDictionary<string, object> bound, Action<AWSCredentials> body)
         {
-            DropPipedEchoes(cmdlet, bound);
-            AWSCredentials role = FanOutRole(bound);
+            AWSCredentials role = FanOutRole(cmdlet, bound);
             try { body(role); }
             catch (PipelineStoppedOrFailed failed)
             {
@@ -277,13 +278,15 @@ namespace AWS.Tools.RustSSO.Interop
         /// then what the native library finds (environment keys, AWS_PROFILE, the default
         /// profile, ...); region: -Region, $StoredAWSRegion, then AWS_REGION / AWS_DEFAULT_REGION,
         /// the selected profile's region and us-east-1.</summary>
-        /// <summary>Drops, in place, the values that only echo piped input: a property that is
-        /// null on the piped object binds as '' to a [string] parameter, and a piped credential's
-        /// own ProfileName, SessionName, ProfileLocation, AccountId and RoleName bind by property
-        /// name beside it. What the credential says is what counts.</summary>
-        internal static void DropPipedEchoes(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        /// <summary>The bound parameters without the values that only echo piped input, as a copy
+        /// (the binder re-binds only pipeline parameters per record, so the original must stay
+        /// whole): a property that is null on the piped object binds as '' to a [string]
+        /// parameter, and a piped credential's own ProfileName, SessionName, ProfileLocation,
+        /// AccountId and RoleName bind by property name beside it. What the credential says is
+        /// what counts.</summary>
+        internal static IDictionary<string, object> WithoutPipedEchoes(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
-            if (!cmdlet.MyInvocation.ExpectingInput) return;
+            if (!cmdlet.MyInvocation.ExpectingInput) return bound;
             var credential = Has(bound, "Credential") ? Value<AWSCredentials>(bound, "Credential") : null;
             var drop = new List<string>();
             foreach (KeyValuePair<string, object> pair in bound)
@@ -303,12 +306,14 @@ namespace AWS.Tools.RustSSO.Interop
                     if (Has(bound, pair.Key) && string.Equals(Str(bound, pair.Key), pair.Value, StringComparison.Ordinal)) drop.Add(pair.Key);
                 }
             }
-            foreach (string key in drop) bound.Remove(key);
+            if (drop.Count == 0) return bound;
+            var copy = new Dictionary<string, object>(bound, StringComparer.OrdinalIgnoreCase);
+            foreach (string key in drop) copy.Remove(key);
+            return copy;
         }
 
         public static Hashtable CommonParameters(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
-            DropPipedEchoes(cmdlet, bound);
             foreach (KeyValuePair<string, object> pair in bound)
             {
                 object value = pair.Value is PSObject ? ((PSObject)pair.Value).BaseObject : pair.Value;
@@ -367,6 +372,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetS3Bucket(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             RunService(cmdlet, bound, role =>
             {
                 string select = Has(bound, "Select") ? Str(bound, "Select") : "Buckets";
@@ -470,6 +476,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetSTSCallerIdentity(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             RunService(cmdlet, bound, role =>
             {
                 var identity = Invoke(cmdlet, "sts.get_caller_identity", CommonParameters(cmdlet, bound), null) as JsonObject ?? new JsonObject();
@@ -496,6 +503,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetSSOAccountList(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 Hashtable parameters = CommonParameters(cmdlet, bound);
@@ -525,6 +533,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetSSOAccountRoleList(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 Hashtable parameters = CommonParameters(cmdlet, bound);
@@ -565,6 +574,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void GetSSORoleCredential(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 Hashtable parameters = CommonParameters(cmdlet, bound);
@@ -578,7 +588,7 @@ namespace AWS.Tools.RustSSO.Interop
                 cmdlet.WriteObject(new RoleCredentials
                 {
                     AccountId = c.Str("account_id"),
-                    RoleName = role,
+                    RoleName = c.Str("role_name") ?? role,
                     AccessKeyId = c.Str("access_key_id"),
                     SecretAccessKey = c.Str("secret_access_key"),
                     SessionToken = c.Str("session_token"),

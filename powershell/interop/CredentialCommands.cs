@@ -143,6 +143,7 @@ namespace AWS.Tools.RustSSO.Interop
         /// every format.</summary>
         public static void ExportAWSCredential(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 Hashtable parameters = CommonParameters(cmdlet, bound);

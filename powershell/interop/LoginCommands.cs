@@ -157,6 +157,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void InvokeAWSSSOLogin(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () => cmdlet.WriteObject(Login(cmdlet, bound)));
         }
 
@@ -253,6 +254,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void InvokeAWSSSOLogout(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 Hashtable parameters = CommonParameters(cmdlet, bound);

@@ -62,6 +62,7 @@ namespace AWS.Tools.RustSSO.Interop
 
         public static void SyncAWSSSOProfile(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
+            bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
                 string session = Str(bound, "SessionName");
@@ -75,6 +76,7 @@ namespace AWS.Tools.RustSSO.Interop
 
                 // Every account and role, with the session's token (never a login).
                 var assignments = new List<Assignment>();
+                var unlisted = new List<string>();
                 var names = new Dictionary<string, Assignment>(StringComparer.Ordinal);
                 string accountsToken = null;
                 do
@@ -123,8 +125,11 @@ namespace AWS.Tools.RustSSO.Interop
                         }
                         catch (PipelineStoppedOrFailed failed)
                         {
-                            // One account that cannot be listed does not stop the others.
+                            // A token that no longer works fails every account alike: stop.
                             ErrorRecord r = failed.Record;
+                            if (r.CategoryInfo.Category == ErrorCategory.AuthenticationError) throw;
+                            // Otherwise one account that cannot be listed does not stop the others.
+                            unlisted.Add(accountId);
                             cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "Account {0}: {1}", accountId, r.Exception.Message)), r.FullyQualifiedErrorId, r.CategoryInfo.Category, accountId));
                         }
                     }
@@ -153,7 +158,14 @@ namespace AWS.Tools.RustSSO.Interop
                 if (location != null) request["path"] = location;
                 request["sections"] = sections;
                 request["owner"] = owner;
-                request["prune"] = Switch(bound, "Prune");
+                bool prune = Switch(bound, "Prune");
+                if (prune && unlisted.Count > 0)
+                {
+                    // Their profiles would look unassigned: nothing is pruned in this run.
+                    Warning(cmdlet, string.Format(CultureInfo.InvariantCulture, "The roles of {0} account(s) ({1}) could not be listed, so -Prune removes nothing in this run.", unlisted.Count, string.Join(", ", unlisted.ToArray())));
+                    prune = false;
+                }
+                request["prune"] = prune;
                 request["dry_run"] = true;
                 JsonObject plan = EditConfig(cmdlet, (Hashtable)request.Clone());
                 string path = plan.Str("path");

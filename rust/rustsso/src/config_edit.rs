@@ -235,7 +235,9 @@ pub fn edit_owned(text: &str, sections: &[SectionEdit], remove: &[String], owner
         let mut insert_at = last_content + 1;
         let mut changed = false;
         for (k, v) in &section.values {
-            let existing = ranges.iter().flat_map(|(s, e)| s + 1..*e).rfind(|&i| line_key(&lines[i].text) == Some(k.as_str()));
+            // With an owner only its own (the last) section is edited, never a copy before it.
+            let searched: &[(usize, usize)] = if owner.is_some() { &ranges[ranges.len() - 1..] } else { &ranges };
+            let existing = searched.iter().flat_map(|(s, e)| s + 1..*e).rfind(|&i| line_key(&lines[i].text) == Some(k.as_str()));
             match existing {
                 Some(i) => {
                     let line = &lines[i].text;
@@ -441,6 +443,17 @@ mod tests {
         let again = edit_owned(&out.text, &edits, &[], Some(&owner), false).unwrap();
         assert_eq!(again.text, out.text);
         assert!(again.written.is_empty());
+    }
+
+    #[test]
+    fn an_owner_never_edits_an_earlier_copy_of_its_section() {
+        let owner = Owner { key: "managed_by".into(), value: "sync".into() };
+        let text = "[profile x]\nregion = us-east-1\n\n[profile x]\nmanaged_by = sync\n";
+        let edit = [SectionEdit { header: "profile x".into(), values: vec![("region".into(), "eu-west-1".into())] }];
+        let out = edit_owned(text, &edit, &[], Some(&owner), false).unwrap();
+        assert_eq!(out.text, "[profile x]\nregion = us-east-1\n\n[profile x]\nmanaged_by = sync\nregion = eu-west-1\n");
+        // Without an owner the value the parsers use (the last one) is edited where it stands.
+        assert_eq!(edit_text(text, &edit).unwrap(), "[profile x]\nregion = eu-west-1\n\n[profile x]\nmanaged_by = sync\n");
     }
 
     #[test]

@@ -233,6 +233,9 @@ pub struct ExportedCredentials {
     /// RFC 3339, UTC.
     pub expiration: Option<String>,
     pub account_id: Option<String>,
+    /// The SSO role the credentials are for (GetRoleCredentials only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
 }
 
 impl std::fmt::Debug for ExportedCredentials {
@@ -254,6 +257,7 @@ impl ExportedCredentials {
             session_token: if with_secrets { creds.session_token().map(str::to_string) } else { None },
             expiration: creds.expiry().map(|e| crate::token_cache::format_timestamp(time::OffsetDateTime::from(e))),
             account_id: account_id.or_else(|| creds.account_id().map(|a| a.as_str().to_string())),
+            role_name: None,
         }
     }
 }

@@ -71,7 +71,9 @@ pub struct LoginState {
 pub async fn target(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
     let source = ProfileSource::new(common.auth.profile_location.as_deref(), &call.env);
     let profiles = source.load(&call.env).await?;
-    if let Some(session) = session_name.map(str::trim).filter(|s| !s.is_empty()) {
+    // The session named directly, else the one a stored SSO role credential names.
+    let session_name = session_name.map(str::trim).filter(|s| !s.is_empty()).or_else(|| crate::params::non_empty(&common.auth.sso_session));
+    if let Some(session) = session_name {
         let s = config::sso_session(&profiles, session, None)?;
         return Ok((SsoProfile::for_session(&s), source));
     }

@@ -81,7 +81,13 @@ pub struct Role {
 
 pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage> {
     let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
-    let account_id = p.account_id.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| profile.account_id.clone());
+    // -AccountId, else the account of an SSO role credential, else the profile's.
+    let account_id = p
+        .account_id
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .or_else(|| p.common.auth.account_id.clone().filter(|a| !a.trim().is_empty()))
+        .unwrap_or_else(|| profile.account_id.clone());
     if account_id.trim().is_empty() {
         return Err(crate::error::Error::with_code(
             crate::error::Status::InvalidRequest,
@@ -114,12 +120,16 @@ pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage>
 /// Role credentials for the profile's account and role, or for the given ones.
 pub async fn get_role_credentials(call: Call, p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
     let (mut profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
-    if let Some(a) = p.account_id.filter(|a| !a.trim().is_empty()) {
+    // -AccountId/-RoleName, else those of an SSO role credential, else the profile's.
+    let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    if let Some(a) = given(p.account_id).or_else(|| given(p.common.auth.account_id.clone())) {
         profile.account_id = a;
     }
-    if let Some(r) = p.role_name.filter(|r| !r.trim().is_empty()) {
+    if let Some(r) = given(p.role_name).or_else(|| given(p.common.auth.role_name.clone())) {
         profile.role_name = r;
     }
     let creds = crate::sso::role_credentials(&call, &profile, &source).await?;
-    Ok(crate::credentials::ExportedCredentials::new(&creds, Some(profile.account_id.clone()), true))
+    let mut exported = crate::credentials::ExportedCredentials::new(&creds, Some(profile.account_id.clone()), true);
+    exported.role_name = Some(profile.role_name.clone());
+    Ok(exported)
 }
