@@ -145,7 +145,6 @@ function Remove-CommentHelp {
             $t.Kind -eq 'Comment' -and $t.Text.StartsWith('<#') -and $t.Text -match '(?m)^\s*\.SYNOPSIS' -and
             @($functions | Where-Object { $_.Extent.StartOffset -lt $t.Extent.StartOffset -and $_.Extent.EndOffset -gt $t.Extent.EndOffset }).Count
         })
-    if ($functions.Count -and -not $blocks.Count) { return $Source }
     [array]::Reverse($blocks)
     foreach ($block in $blocks) {
         $Source = $Source.Substring(0, $block.Extent.StartOffset) + "# .ExternalHelp $ExternalHelp" + $Source.Substring($block.Extent.EndOffset)

@@ -366,6 +366,33 @@ namespace AWS.Tools.RustSSO.Interop
 
         private static Hashtable Clone(Hashtable h) { return (Hashtable)h.Clone(); }
 
+        /// <summary>The common parameters, plus -SessionName for the commands that can use an
+        /// sso-session's token without a profile.</summary>
+        private static Hashtable SessionParameters(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            Hashtable parameters = CommonParameters(cmdlet, bound);
+            string session = Str(bound, "SessionName");
+            if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+            return parameters;
+        }
+
+        /// <summary>Every item under <paramref name="key"/> of every page of a paged portal
+        /// operation (next_token), for the commands that need the whole list at once.</summary>
+        private static List<JsonObject> AllPages(PSCmdlet cmdlet, string operation, Hashtable parameters, string key)
+        {
+            var items = new List<JsonObject>();
+            string token = null;
+            do
+            {
+                Hashtable call = Clone(parameters);
+                if (token != null) call["next_token"] = token;
+                var page = Invoke(cmdlet, operation, call, null) as JsonObject ?? new JsonObject();
+                foreach (object o in page.List(key)) if (o is JsonObject) items.Add((JsonObject)o);
+                token = page.Str("next_token");
+            } while (!string.IsNullOrEmpty(token));
+            return items;
+        }
+
         // ------------------------------------------------------------------ S3
 
         private static readonly Regex SelectPattern = new Regex(@"^(Buckets|\*|Owner|ContinuationToken|Prefix|Buckets\.(BucketName|CreationDate|BucketRegion|BucketArn)|\^\w+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -506,9 +533,8 @@ namespace AWS.Tools.RustSSO.Interop
             bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
-                Hashtable parameters = CommonParameters(cmdlet, bound);
+                Hashtable parameters = SessionParameters(cmdlet, bound);
                 string session = Str(bound, "SessionName");
-                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
                 string profile = Str(bound, "ProfileName");
                 Paged(cmdlet, bound, "sso.list_accounts", parameters, page =>
                 {
@@ -536,11 +562,10 @@ namespace AWS.Tools.RustSSO.Interop
             bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
-                Hashtable parameters = CommonParameters(cmdlet, bound);
+                Hashtable parameters = SessionParameters(cmdlet, bound);
                 string account = Str(bound, "AccountId");
                 if (!string.IsNullOrEmpty(account)) parameters["account_id"] = account;
                 string session = Str(bound, "SessionName");
-                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
                 // Each role is also an SSO role credential with the token these roles were listed with.
                 string profile = Str(bound, "ProfileName");
                 string location = Has(bound, "ProfileLocation") ? ResolvePath(cmdlet, Str(bound, "ProfileLocation")) : null;
@@ -577,13 +602,11 @@ namespace AWS.Tools.RustSSO.Interop
             bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
-                Hashtable parameters = CommonParameters(cmdlet, bound);
+                Hashtable parameters = SessionParameters(cmdlet, bound);
                 string account = Str(bound, "AccountId");
                 string role = Str(bound, "RoleName");
-                string session = Str(bound, "SessionName");
                 if (!string.IsNullOrEmpty(account)) parameters["account_id"] = account;
                 if (!string.IsNullOrEmpty(role)) parameters["role_name"] = role;
-                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
                 var c = Invoke(cmdlet, "sso.get_role_credentials", parameters, null) as JsonObject ?? new JsonObject();
                 cmdlet.WriteObject(new RoleCredentials
                 {

@@ -163,10 +163,8 @@ namespace AWS.Tools.RustSSO.Interop
 
         private static LoginResult Login(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
-            Hashtable parameters = CommonParameters(cmdlet, bound);
+            Hashtable parameters = SessionParameters(cmdlet, bound);
             parameters.Remove("timeout_ms");
-            string session = Str(bound, "SessionName");
-            if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
             bool noBrowser = Switch(bound, "NoBrowser");
             parameters["use_device_code"] = Switch(bound, "UseDeviceCode");
             parameters["force"] = Switch(bound, "Force");
@@ -257,9 +255,7 @@ namespace AWS.Tools.RustSSO.Interop
             bound = WithoutPipedEchoes(cmdlet, bound);
             Run(cmdlet, () =>
             {
-                Hashtable parameters = CommonParameters(cmdlet, bound);
-                string session = Str(bound, "SessionName");
-                if (!string.IsNullOrEmpty(session)) parameters["session_name"] = session;
+                Hashtable parameters = SessionParameters(cmdlet, bound);
                 parameters["all"] = Switch(bound, "All");
                 var planned = Invoke(cmdlet, "sso.logout.plan", parameters, null) as List<object> ?? new List<object>();
                 var approved = new List<object>();
@@ -296,19 +292,18 @@ namespace AWS.Tools.RustSSO.Interop
             request["sections"] = new List<object> { section };
             request["dry_run"] = true;
             if (!string.IsNullOrEmpty(path)) request["path"] = ResolvePath(cmdlet, path);
-            var plan = Invoke(cmdlet, "config.edit", (Hashtable)request.Clone(), null) as JsonObject ?? new JsonObject();
+            JsonObject plan = EditConfig(cmdlet, (Hashtable)request.Clone());
             bool verbose = Wanted(cmdlet, "VerbosePreference");
             if (!plan.Bool("changed"))
             {
                 if (verbose) Verbose(cmdlet, plan.Str("path") + " already holds " + what + ".");
                 return;
             }
-            var diff = new List<string>();
-            foreach (object line in plan.List("diff")) diff.Add(Convert.ToString(line, CultureInfo.InvariantCulture));
+            List<string> diff = Strings(plan, "diff");
             if (verbose) foreach (string line in diff) Verbose(cmdlet, line);
             if (!cmdlet.ShouldProcess(plan.Str("path"), "Write " + what + " (" + string.Join("; ", diff.ToArray()) + ")")) return;
             request["dry_run"] = false;
-            Invoke(cmdlet, "config.edit", request, null);
+            EditConfig(cmdlet, request);
         }
 
         private static List<object> Pair(string key, string value) { return new List<object> { key, value }; }
@@ -350,13 +345,6 @@ namespace AWS.Tools.RustSSO.Interop
             return items[choice - 1];
         }
 
-        private static List<JsonObject> Objects(JsonObject page, string key)
-        {
-            var list = new List<JsonObject>();
-            foreach (object o in page.List(key)) if (o is JsonObject) list.Add((JsonObject)o);
-            return list;
-        }
-
         public static void InitializeAWSSSOConfiguration(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
             Run(cmdlet, () =>
@@ -374,24 +362,16 @@ namespace AWS.Tools.RustSSO.Interop
                 string accountId = Str(bound, "AccountId");
                 string roleName = Str(bound, "RoleName");
                 // Listed with the session's own token: nothing is written to the config until all is known.
-                var auth = new Hashtable();
-                if (!string.IsNullOrEmpty(location)) auth["profile_location"] = ResolvePath(cmdlet, location);
+                string resolved = string.IsNullOrEmpty(location) ? null : ResolvePath(cmdlet, location);
                 if (string.IsNullOrEmpty(accountId))
                 {
-                    var listing = new Hashtable();
-                    listing["session_name"] = session;
-                    listing["auth"] = auth.Clone();
-                    var accounts = Objects(Invoke(cmdlet, "sso.list_accounts", listing, null) as JsonObject ?? new JsonObject(), "accounts");
+                    var accounts = AllPages(cmdlet, "sso.list_accounts", SessionListing(session, resolved, null), "accounts");
                     if (accounts.Count == 0) Fail(cmdlet, "NoAccounts", "ObjectNotFound", "The SSO user has no account assignments.");
                     accountId = Pick(cmdlet, accounts, "account", a => string.Format(CultureInfo.InvariantCulture, "{0} {1} ({2})", a.Str("account_id"), a.Str("account_name"), a.Str("email_address"))).Str("account_id");
                 }
                 if (string.IsNullOrEmpty(roleName))
                 {
-                    var listing = new Hashtable();
-                    listing["session_name"] = session;
-                    listing["auth"] = auth.Clone();
-                    listing["account_id"] = accountId;
-                    var roles = Objects(Invoke(cmdlet, "sso.list_account_roles", listing, null) as JsonObject ?? new JsonObject(), "roles");
+                    var roles = AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, resolved, accountId), "roles");
                     if (roles.Count == 0) Fail(cmdlet, "NoRoles", "ObjectNotFound", "The SSO user has no role in account " + accountId + ".");
                     roleName = Pick(cmdlet, roles, "role", r => r.Str("role_name")).Str("role_name");
                 }

@@ -67,18 +67,7 @@ namespace AWS.Tools.RustSSO.Interop
             }
         }
 
-        /// <summary>Loads the native library from a full path and binds its exports. Loading the
-        /// same path again is a no-op, so importing the module twice is safe. No ABI check.</summary>
-        public static void Load(string fullPath)
-        {
-            lock (Gate)
-            {
-                if (string.Equals(loadedPath, fullPath, StringComparison.Ordinal) && call != null) return;
-                Bind(fullPath, 0);
-            }
-        }
-
-        /// <summary>Binds every export; with an expected ABI version, refuses a library that
+        /// <summary>Loads the library and binds the exports every call needs; with an expected ABI version, refuses a library that
         /// reports another one (and binds nothing).</summary>
         private static void Bind(string fullPath, uint expectedAbi)
         {

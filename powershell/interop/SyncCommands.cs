@@ -48,6 +48,19 @@ namespace AWS.Tools.RustSSO.Interop
             public string RoleName;
         }
 
+        /// <summary>A portal listing with an sso-session's own token (no profile): its accounts,
+        /// or with an account id that account's roles.</summary>
+        private static Hashtable SessionListing(string session, string profileLocation, string accountId)
+        {
+            var auth = new Hashtable();
+            if (profileLocation != null) auth["profile_location"] = profileLocation;
+            var listing = new Hashtable();
+            listing["session_name"] = session;
+            listing["auth"] = auth;
+            if (accountId != null) listing["account_id"] = accountId;
+            return listing;
+        }
+
         private static JsonObject EditConfig(PSCmdlet cmdlet, Hashtable request)
         {
             return Invoke(cmdlet, "config.edit", request, null) as JsonObject ?? new JsonObject();
@@ -71,70 +84,49 @@ namespace AWS.Tools.RustSSO.Interop
                     Fail(cmdlet, "InvalidNameFormat", "InvalidArgument", "-NameFormat must contain at least one of {AccountName}, {AccountId}, {RoleName} and {SessionName}.");
                 string region = Str(bound, "Region");
                 string location = Has(bound, "ProfileLocation") ? ResolvePath(cmdlet, Str(bound, "ProfileLocation")) : null;
-                var auth = new Hashtable();
-                if (location != null) auth["profile_location"] = location;
-
                 // Every account and role, with the session's token (never a login).
                 var assignments = new List<Assignment>();
                 var unlisted = new List<string>();
                 var names = new Dictionary<string, Assignment>(StringComparer.Ordinal);
-                string accountsToken = null;
-                do
+                foreach (JsonObject account in AllPages(cmdlet, "sso.list_accounts", SessionListing(session, location, null), "accounts"))
                 {
-                    var listing = new Hashtable();
-                    listing["session_name"] = session;
-                    listing["auth"] = auth.Clone();
-                    if (accountsToken != null) listing["next_token"] = accountsToken;
-                    var page = Invoke(cmdlet, "sso.list_accounts", listing, null) as JsonObject ?? new JsonObject();
-                    foreach (JsonObject account in Objects(page, "accounts"))
+                    string accountId = account.Str("account_id");
+                    string accountName = account.Str("account_name");
+                    List<JsonObject> roles;
+                    try
                     {
-                        string accountId = account.Str("account_id");
-                        string accountName = account.Str("account_name");
-                        string rolesToken = null;
-                        try
+                        roles = AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, location, accountId), "roles");
+                    }
+                    catch (PipelineStoppedOrFailed failed)
+                    {
+                        // A token that no longer works fails every account alike: stop.
+                        ErrorRecord r = failed.Record;
+                        if (r.CategoryInfo.Category == ErrorCategory.AuthenticationError) throw;
+                        // Otherwise one account that cannot be listed does not stop the others.
+                        unlisted.Add(accountId);
+                        cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "Account {0}: {1}", accountId, r.Exception.Message)), r.FullyQualifiedErrorId, r.CategoryInfo.Category, accountId));
+                        continue;
+                    }
+                    foreach (JsonObject role in roles)
+                    {
+                        var a = new Assignment { AccountId = accountId, AccountName = accountName, RoleName = role.Str("role_name") };
+                        a.ProfileName = FormatProfileName(format, session, accountId, accountName, a.RoleName);
+                        Assignment other;
+                        if (string.IsNullOrEmpty(a.ProfileName))
                         {
-                            do
-                            {
-                                var roleListing = new Hashtable();
-                                roleListing["session_name"] = session;
-                                roleListing["auth"] = auth.Clone();
-                                roleListing["account_id"] = accountId;
-                                if (rolesToken != null) roleListing["next_token"] = rolesToken;
-                                var roles = Invoke(cmdlet, "sso.list_account_roles", roleListing, null) as JsonObject ?? new JsonObject();
-                                foreach (JsonObject role in Objects(roles, "roles"))
-                                {
-                                    var a = new Assignment { AccountId = accountId, AccountName = accountName, RoleName = role.Str("role_name") };
-                                    a.ProfileName = FormatProfileName(format, session, accountId, accountName, a.RoleName);
-                                    Assignment other;
-                                    if (string.IsNullOrEmpty(a.ProfileName))
-                                    {
-                                        cmdlet.WriteError(NewErrorRecord("InvalidProfileName", string.Format(CultureInfo.InvariantCulture, "-NameFormat gives no usable profile name for role {0} in account {1}; it was not written.", a.RoleName, accountId), "InvalidArgument", accountId));
-                                    }
-                                    else if (names.TryGetValue(a.ProfileName, out other))
-                                    {
-                                        cmdlet.WriteError(NewErrorRecord("ProfileNameCollision", string.Format(CultureInfo.InvariantCulture, "The profile name '{0}' stands for role {1} in account {2} and for role {3} in account {4}; only the first was written. Use a -NameFormat with {{AccountId}}.", a.ProfileName, other.RoleName, other.AccountId, a.RoleName, accountId), "InvalidData", a.ProfileName));
-                                    }
-                                    else
-                                    {
-                                        names[a.ProfileName] = a;
-                                        assignments.Add(a);
-                                    }
-                                }
-                                rolesToken = roles.Str("next_token");
-                            } while (!string.IsNullOrEmpty(rolesToken));
+                            cmdlet.WriteError(NewErrorRecord("InvalidProfileName", string.Format(CultureInfo.InvariantCulture, "-NameFormat gives no usable profile name for role {0} in account {1}; it was not written.", a.RoleName, accountId), "InvalidArgument", accountId));
                         }
-                        catch (PipelineStoppedOrFailed failed)
+                        else if (names.TryGetValue(a.ProfileName, out other))
                         {
-                            // A token that no longer works fails every account alike: stop.
-                            ErrorRecord r = failed.Record;
-                            if (r.CategoryInfo.Category == ErrorCategory.AuthenticationError) throw;
-                            // Otherwise one account that cannot be listed does not stop the others.
-                            unlisted.Add(accountId);
-                            cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "Account {0}: {1}", accountId, r.Exception.Message)), r.FullyQualifiedErrorId, r.CategoryInfo.Category, accountId));
+                            cmdlet.WriteError(NewErrorRecord("ProfileNameCollision", string.Format(CultureInfo.InvariantCulture, "The profile name '{0}' stands for role {1} in account {2} and for role {3} in account {4}; only the first was written. Use a -NameFormat with {{AccountId}}.", a.ProfileName, other.RoleName, other.AccountId, a.RoleName, accountId), "InvalidData", a.ProfileName));
+                        }
+                        else
+                        {
+                            names[a.ProfileName] = a;
+                            assignments.Add(a);
                         }
                     }
-                    accountsToken = page.Str("next_token");
-                } while (!string.IsNullOrEmpty(accountsToken));
+                }
 
                 var sections = new List<object>();
                 var byHeader = new Dictionary<string, Hashtable>(StringComparer.Ordinal);

@@ -314,12 +314,12 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     let mut diff = Vec::new();
     for l in &old {
         if !new.contains(l) {
-            diff.push(format!("-{l}"));
+            diff.push(format!("-{}", shown(l)));
         }
     }
     for l in &new {
         if !old.contains(l) {
-            diff.push(format!("+{l}"));
+            diff.push(format!("+{}", shown(l)));
         }
     }
     let changed = before != after;
@@ -343,6 +343,16 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
         removed: outcome.removed,
         sections_written: outcome.written,
     })
+}
+
+/// A line as the diff shows it (-Verbose, -WhatIf): the value of a secret key (a section that
+/// -Prune removes may hold one a user added by hand) is never shown.
+fn shown(line: &str) -> String {
+    const SECRET_KEYS: [&str; 3] = ["aws_secret_access_key", "aws_session_token", "aws_security_token"];
+    match line_key(line) {
+        Some(key) if SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) => format!("{key} = ****"),
+        _ => line.to_string(),
+    }
 }
 
 fn read_config(path: &std::path::Path) -> Result<String> {
@@ -454,6 +464,13 @@ mod tests {
         assert_eq!(out.text, "[profile x]\nregion = us-east-1\n\n[profile x]\nmanaged_by = sync\nregion = eu-west-1\n");
         // Without an owner the value the parsers use (the last one) is edited where it stands.
         assert_eq!(edit_text(text, &edit).unwrap(), "[profile x]\nregion = eu-west-1\n\n[profile x]\nmanaged_by = sync\n");
+    }
+
+    #[test]
+    fn the_diff_never_shows_a_secret_value() {
+        assert_eq!(shown("aws_secret_access_key = wJalrXUtnFEMI"), "aws_secret_access_key = ****");
+        assert_eq!(shown("  AWS_SESSION_TOKEN=abc"), "AWS_SESSION_TOKEN = ****");
+        assert_eq!(shown("region = eu-west-1"), "region = eu-west-1");
     }
 
     #[test]

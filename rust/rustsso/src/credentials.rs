@@ -61,7 +61,7 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
     let mut resolution = if let Some(creds) = static_keys {
         Resolution::new(SharedCredentialsProvider::new(creds), "the -AccessKey/-SecretKey parameters".into(), "parameters", &source)
     } else if let Some((account_id, role_name)) = sso_role {
-        from_sso_role(call, params, account_id, role_name).await?
+        from_sso_role(call, &profiles, params, account_id, role_name, &source)?
     } else if explicit_profile.is_some() || (profile_named && env.get("AWS_ACCESS_KEY_ID").is_none()) {
         from_profile(call, &profiles, &profile_name, &source, &region).await?
     } else if let (Some(ak), Some(sk)) = (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")) {
@@ -189,13 +189,20 @@ fn sso_role(params: &CommonParams) -> Result<Option<(&str, &str)>> {
 /// An SSO role credential: the token of the profile (or of the sso-session named directly), and
 /// the given account and role. It goes through the same role-credentials cache as a profile
 /// with that account and role, so it is fetched once and refreshed on its own.
-async fn from_sso_role(call: &Call, params: &CommonParams, account_id: &str, role_name: &str) -> Result<Resolution> {
-    let (mut sso, source) = crate::login::target(call, params, non_empty(&params.auth.sso_session)).await?;
+fn from_sso_role(
+    call: &Call,
+    profiles: &aws_config::profile::ProfileSet,
+    params: &CommonParams,
+    account_id: &str,
+    role_name: &str,
+    source: &ProfileSource,
+) -> Result<Resolution> {
+    let mut sso = crate::login::target_in(call, profiles, params, None)?;
     sso.account_id = account_id.to_string();
     sso.role_name = role_name.to_string();
     let provider = SsoCredentialsProvider::new(call, sso.clone(), source.clone());
     let description = format!("SSO role '{role_name}' in account {account_id} with the token of {}", sso.describe());
-    let mut r = Resolution::new(SharedCredentialsProvider::new(provider), description, "sso-role", &source);
+    let mut r = Resolution::new(SharedCredentialsProvider::new(provider), description, "sso-role", source);
     r.profile_name = (!sso.session_only).then(|| sso.profile_name.clone());
     r.sso = Some(sso);
     Ok(r)

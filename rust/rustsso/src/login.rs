@@ -71,15 +71,25 @@ pub struct LoginState {
 pub async fn target(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
     let source = ProfileSource::new(common.auth.profile_location.as_deref(), &call.env);
     let profiles = source.load(&call.env).await?;
-    // The session named directly, else the one a stored SSO role credential names.
+    Ok((target_in(call, &profiles, common, session_name)?, source))
+}
+
+/// [`target`] in profiles already loaded: the session named directly, else the one a stored SSO
+/// role credential names, else the selected profile, which must be an SSO profile.
+pub fn target_in(
+    call: &Call,
+    profiles: &aws_config::profile::ProfileSet,
+    common: &CommonParams,
+    session_name: Option<&str>,
+) -> Result<SsoProfile> {
     let session_name = session_name.map(str::trim).filter(|s| !s.is_empty()).or_else(|| crate::params::non_empty(&common.auth.sso_session));
     if let Some(session) = session_name {
-        let s = config::sso_session(&profiles, session, None)?;
-        return Ok((SsoProfile::for_session(&s), source));
+        let s = config::sso_session(profiles, session, None)?;
+        return Ok(SsoProfile::for_session(&s));
     }
     let (name, _) = config::selected_profile_name(common.auth.profile.as_deref(), &call.env);
-    match config::resolve_profile(&profiles, &name)? {
-        ProfileKind::Sso(p) => Ok((p, source)),
+    match config::resolve_profile(profiles, &name)? {
+        ProfileKind::Sso(p) => Ok(p),
         ProfileKind::Other => Err(Error::with_code(
             Status::InvalidConfig,
             "NotAnSsoProfile",
