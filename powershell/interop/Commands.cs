@@ -87,7 +87,7 @@ namespace AWS.Tools.RustSSO.Interop
             {
                 throw new PipelineStoppedOrFailed(NewErrorRecord("NativeLibraryUnavailable", e.Message, "ResourceUnavailable", target));
             }
-            object parsed = Json.Parse(result.Json);
+            object parsed = result.Value;
             if (!result.IsSuccess)
             {
                 var failure = parsed as JsonObject ?? new JsonObject();
@@ -421,15 +421,18 @@ namespace AWS.Tools.RustSSO.Interop
                 {
                     if (!string.IsNullOrEmpty(token)) parameters["continuation_token"] = token;
                     var page = Invoke(cmdlet, "s3.list_buckets", Clone(parameters), null) as JsonObject ?? new JsonObject();
-                    var buckets = new List<S3Bucket>();
-                    foreach (object item in page.List("buckets"))
+                    List<object> items = page.List("buckets");
+                    var buckets = new List<S3Bucket>(items.Count);
+                    for (int i = 0; i < items.Count; i++)
                     {
-                        var b = item as JsonObject;
+                        var b = items[i] as JsonObject;
+                        items[i] = null; // the parsed answer goes as each bucket is built
                         if (b == null) continue;
                         string name = b.Str("name");
                         if (!string.IsNullOrEmpty(bucketName) && !string.Equals(name, bucketName, StringComparison.Ordinal)) continue;
                         buckets.Add(new S3Bucket { BucketName = name, CreationDate = b.Date("creation_date"), BucketRegion = b.Str("bucket_region"), BucketArn = b.Str("bucket_arn") });
                     }
+                    page.Remove("buckets");
                     WriteSelected(cmdlet, bound, select, page, buckets, role);
                     token = page.Str("continuation_token");
                 } while (!string.IsNullOrEmpty(token) && !onePage);
@@ -458,8 +461,14 @@ namespace AWS.Tools.RustSSO.Interop
         {
             if (string.Equals(select, "Buckets", StringComparison.OrdinalIgnoreCase))
             {
-                if (role == null) foreach (S3Bucket b in buckets) cmdlet.WriteObject(b);
-                else foreach (S3Bucket b in buckets) Emit(cmdlet, b, role);
+                // Each bucket is let go once written, so a long page is not kept whole.
+                for (int i = 0; i < buckets.Count; i++)
+                {
+                    S3Bucket b = buckets[i];
+                    buckets[i] = null;
+                    if (role == null) cmdlet.WriteObject(b);
+                    else Emit(cmdlet, b, role);
+                }
             }
             else if (select.StartsWith("Buckets.", StringComparison.OrdinalIgnoreCase))
             {

@@ -49,7 +49,7 @@ namespace AWS.Tools.RustSSO.Interop
             var names = new List<string>();
             if (result.IsSuccess)
             {
-                var list = Json.Parse(result.Json) as List<object>;
+                var list = result.Value as List<object>;
                 if (list != null)
                 {
                     foreach (object item in list)

@@ -60,140 +60,193 @@ namespace AWS.Tools.RustSSO.Interop
     {
         // ---- reading ----
 
-        public static object Parse(string text)
+        /// <summary>Parses a JSON text (tests and callers that hold a string).</summary>
+        public static unsafe object Parse(string text)
         {
-            int i = 0;
-            object value = ReadValue(text, ref i);
-            SkipWhite(text, ref i);
-            if (i != text.Length) throw new FormatException("Trailing characters in the native library's answer.");
+            if (text == null) throw new ArgumentNullException("text");
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            fixed (byte* p = bytes) return Parse(p, bytes.Length);
+        }
+
+        /// <summary>Parses UTF-8 JSON straight from the native library's answer buffer, so a page
+        /// of results is never copied into one large string first (that copy would land on the
+        /// large object heap, which is only collected with generation 2).</summary>
+        public static unsafe object Parse(byte* text, int length)
+        {
+            var reader = new Reader(text, length);
+            object value = reader.ReadValue();
+            reader.SkipWhite();
+            if (reader.Position != length) throw new FormatException("Trailing characters in the native library's answer.");
             return value;
         }
 
-        private static void SkipWhite(string s, ref int i)
+        private unsafe sealed class Reader
         {
-            while (i < s.Length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
-        }
+            private readonly byte* s;
+            private readonly int n;
+            private int i;
+            private StringBuilder escaped;
 
-        private static object ReadValue(string s, ref int i)
-        {
-            SkipWhite(s, ref i);
-            if (i >= s.Length) throw new FormatException("Unexpected end of the native library's answer.");
-            char c = s[i];
-            switch (c)
+            public Reader(byte* text, int length) { s = text; n = length; }
+
+            public int Position { get { return i; } }
+
+            // The byte at the current position, or 0 past the end (NUL never appears unescaped).
+            private byte Peek() { return i < n ? s[i] : (byte)0; }
+
+            public void SkipWhite()
             {
-                case '{':
-                    {
-                        var obj = new JsonObject();
-                        i++;
-                        SkipWhite(s, ref i);
-                        if (i < s.Length && s[i] == '}') { i++; return obj; }
-                        while (true)
-                        {
-                            SkipWhite(s, ref i);
-                            string key = ReadString(s, ref i);
-                            SkipWhite(s, ref i);
-                            Expect(s, ref i, ':');
-                            obj[key] = ReadValue(s, ref i);
-                            SkipWhite(s, ref i);
-                            if (i < s.Length && s[i] == ',') { i++; continue; }
-                            Expect(s, ref i, '}');
-                            return obj;
-                        }
-                    }
-                case '[':
-                    {
-                        var list = new List<object>();
-                        i++;
-                        SkipWhite(s, ref i);
-                        if (i < s.Length && s[i] == ']') { i++; return list; }
-                        while (true)
-                        {
-                            list.Add(ReadValue(s, ref i));
-                            SkipWhite(s, ref i);
-                            if (i < s.Length && s[i] == ',') { i++; continue; }
-                            Expect(s, ref i, ']');
-                            return list;
-                        }
-                    }
-                case '"':
-                    return ReadString(s, ref i);
-                case 't':
-                    ExpectWord(s, ref i, "true");
-                    return true;
-                case 'f':
-                    ExpectWord(s, ref i, "false");
-                    return false;
-                case 'n':
-                    ExpectWord(s, ref i, "null");
-                    return null;
-                default:
-                    return ReadNumber(s, ref i);
+                while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
             }
-        }
 
-        private static void Expect(string s, ref int i, char c)
-        {
-            if (i >= s.Length || s[i] != c) throw new FormatException("Malformed answer from the native library.");
-            i++;
-        }
-
-        private static void ExpectWord(string s, ref int i, string word)
-        {
-            if (string.CompareOrdinal(s, i, word, 0, word.Length) != 0) throw new FormatException("Malformed answer from the native library.");
-            i += word.Length;
-        }
-
-        private static object ReadNumber(string s, ref int i)
-        {
-            int start = i;
-            while (i < s.Length && "+-0123456789.eE".IndexOf(s[i]) >= 0) i++;
-            string text = s.Substring(start, i - start);
-            long l;
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) return l;
-            return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        }
-
-        private static string ReadString(string s, ref int i)
-        {
-            Expect(s, ref i, '"');
-            StringBuilder sb = null;
-            int runStart = i;
-            while (true)
+            public object ReadValue()
             {
-                if (i >= s.Length) throw new FormatException("Unterminated string in the native library's answer.");
-                char c = s[i];
-                if (c == '"')
+                SkipWhite();
+                if (i >= n) throw new FormatException("Unexpected end of the native library's answer.");
+                switch ((char)s[i])
                 {
-                    string result = sb == null ? s.Substring(runStart, i - runStart) : sb.Append(s, runStart, i - runStart).ToString();
-                    i++;
-                    return result;
+                    case '{':
+                        {
+                            var obj = new JsonObject();
+                            i++;
+                            SkipWhite();
+                            if (Peek() == '}') { i++; return obj; }
+                            while (true)
+                            {
+                                SkipWhite();
+                                string key = ReadKey();
+                                SkipWhite();
+                                Expect((byte)':');
+                                obj[key] = ReadValue();
+                                SkipWhite();
+                                if (Peek() == ',') { i++; continue; }
+                                Expect((byte)'}');
+                                return obj;
+                            }
+                        }
+                    case '[':
+                        {
+                            var list = new List<object>();
+                            i++;
+                            SkipWhite();
+                            if (Peek() == ']') { i++; return list; }
+                            while (true)
+                            {
+                                list.Add(ReadValue());
+                                SkipWhite();
+                                if (Peek() == ',') { i++; continue; }
+                                Expect((byte)']');
+                                return list;
+                            }
+                        }
+                    case '"':
+                        return ReadString();
+                    case 't':
+                        ExpectWord("true");
+                        return true;
+                    case 'f':
+                        ExpectWord("false");
+                        return false;
+                    case 'n':
+                        ExpectWord("null");
+                        return null;
+                    default:
+                        return ReadNumber();
                 }
-                if (c == '\\')
-                {
-                    if (sb == null) sb = new StringBuilder();
-                    sb.Append(s, runStart, i - runStart);
-                    i++;
-                    char e = s[i++];
-                    switch (e)
-                    {
-                        case '"': sb.Append('"'); break;
-                        case '\\': sb.Append('\\'); break;
-                        case '/': sb.Append('/'); break;
-                        case 'b': sb.Append('\b'); break;
-                        case 'f': sb.Append('\f'); break;
-                        case 'n': sb.Append('\n'); break;
-                        case 'r': sb.Append('\r'); break;
-                        case 't': sb.Append('\t'); break;
-                        case 'u':
-                            sb.Append((char)int.Parse(s.Substring(i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                            i += 4;
-                            break;
-                        default: throw new FormatException("Malformed escape in the native library's answer.");
-                    }
-                    runStart = i;
-                    continue;
-                }
+            }
+
+            private void Expect(byte c)
+            {
+                if (Peek() != c) throw new FormatException("Malformed answer from the native library.");
                 i++;
+            }
+
+            private void ExpectWord(string word)
+            {
+                for (int k = 0; k < word.Length; k++) Expect((byte)word[k]);
+            }
+
+            private object ReadNumber()
+            {
+                int start = i;
+                while (i < n && "+-0123456789.eE".IndexOf((char)s[i]) >= 0) i++;
+                if (i == start) throw new FormatException("Malformed answer from the native library.");
+                string text = Encoding.ASCII.GetString(s + start, i - start);
+                long l;
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) return l;
+                return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+
+            // The few property names of an answer repeat in every item of a page: each is
+            // made into a string once per answer.
+            private readonly string[] keys = new string[16];
+            private int keyCount;
+
+            private string ReadKey()
+            {
+                if (Peek() != '"') return ReadString();
+                int start = i + 1;
+                int end = start;
+                while (end < n && s[end] != '"' && s[end] != '\\' && s[end] < 0x80) end++;
+                if (end >= n || s[end] != '"') return ReadString();
+                int length = end - start;
+                for (int k = 0; k < keyCount; k++)
+                {
+                    string known = keys[k];
+                    if (known.Length != length) continue;
+                    int c = 0;
+                    while (c < length && known[c] == s[start + c]) c++;
+                    if (c == length) { i = end + 1; return known; }
+                }
+                string key = ReadString();
+                if (keyCount < keys.Length) keys[keyCount++] = key;
+                return key;
+            }
+
+            private string ReadString()
+            {
+                Expect((byte)'"');
+                StringBuilder sb = null;
+                int runStart = i;
+                while (true)
+                {
+                    if (i >= n) throw new FormatException("Unterminated string in the native library's answer.");
+                    byte c = s[i];
+                    if (c == '"')
+                    {
+                        string run = Encoding.UTF8.GetString(s + runStart, i - runStart);
+                        i++;
+                        return sb == null ? run : sb.Append(run).ToString();
+                    }
+                    if (c == '\\')
+                    {
+                        if (sb == null) { sb = escaped ?? (escaped = new StringBuilder()); sb.Length = 0; }
+                        sb.Append(Encoding.UTF8.GetString(s + runStart, i - runStart));
+                        i++;
+                        byte e = Peek();
+                        i++;
+                        switch ((char)e)
+                        {
+                            case '"': sb.Append('"'); break;
+                            case '\\': sb.Append('\\'); break;
+                            case '/': sb.Append('/'); break;
+                            case 'b': sb.Append('\b'); break;
+                            case 'f': sb.Append('\f'); break;
+                            case 'n': sb.Append('\n'); break;
+                            case 'r': sb.Append('\r'); break;
+                            case 't': sb.Append('\t'); break;
+                            case 'u':
+                                if (i + 4 > n) throw new FormatException("Malformed escape in the native library's answer.");
+                                sb.Append((char)int.Parse(Encoding.ASCII.GetString(s + i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                                i += 4;
+                                break;
+                            default: throw new FormatException("Malformed escape in the native library's answer.");
+                        }
+                        runStart = i;
+                        continue;
+                    }
+                    i++;
+                }
             }
         }
 

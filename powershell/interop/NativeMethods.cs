@@ -5,6 +5,7 @@
 // strings that come back are read as UTF-8 and released with the library's own free function.
 using System;
 using System.Globalization;
+using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -16,14 +17,20 @@ namespace AWS.Tools.RustSSO.Interop
     /// <summary>The outcome of one native call: a status (0 = success) and a JSON document.</summary>
     public sealed class NativeResult
     {
-        public NativeResult(uint status, string json)
+        public NativeResult(uint status, object value)
         {
             Status = status;
-            Json = json;
+            Value = value;
         }
 
         public uint Status { get; private set; }
-        public string Json { get; private set; }
+
+        /// <summary>The parsed answer (a JsonObject, a list, a string, a number or null).</summary>
+        public object Value { get; private set; }
+
+        /// <summary>The answer as JSON text again (diagnostics and tests).</summary>
+        public string Json { get { return Interop.Json.Write(Value); } }
+
         public bool IsSuccess { get { return Status == 0; } }
     }
 
@@ -65,6 +72,28 @@ namespace AWS.Tools.RustSSO.Interop
                 configuredPath = fullPath;
                 expectedAbiVersion = expectedAbi;
             }
+        }
+
+        /// <summary>Configures the native library that ships in a module folder:
+        /// bin/&lt;os&gt;-&lt;arch&gt;/ after .NET runtime identifiers. Throws when it is missing.</summary>
+        public static void ConfigureModule(string moduleRoot, uint expectedAbi)
+        {
+            string path = LibraryPathIn(moduleRoot);
+            if (!File.Exists(path))
+                throw new FileNotFoundException(string.Format(CultureInfo.InvariantCulture,
+                    "AWS.Tools.RustSSO: the native library for this platform was not found at '{0}'. This platform may not be supported by this build of the module.", path), path);
+            Configure(path, expectedAbi);
+        }
+
+        /// <summary>The native library's path for this platform inside a module folder.</summary>
+        public static string LibraryPathIn(string moduleRoot)
+        {
+            string os, file;
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) { os = "win"; file = "aws_tools_rustsso.dll"; }
+            else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) { os = "osx"; file = "libaws_tools_rustsso.dylib"; }
+            else { os = "linux"; file = "libaws_tools_rustsso.so"; }
+            string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+            return Path.Combine(moduleRoot, "bin", os + "-" + arch, file);
         }
 
         /// <summary>Loads the library and binds the exports every call needs; with an expected ABI version, refuses a library that
@@ -279,7 +308,7 @@ namespace AWS.Tools.RustSSO.Interop
                 }
                 uint status = call(id, requestPtr, responseCell);
                 IntPtr response = Marshal.ReadIntPtr(responseCell);
-                try { return new NativeResult(status, ReadUtf8(response)); }
+                try { return new NativeResult(status, ParseAnswer(response)); }
                 finally { free(response); }
             }
             finally
@@ -306,9 +335,22 @@ namespace AWS.Tools.RustSSO.Interop
         {
             if (p == IntPtr.Zero) return null;
             byte* start = (byte*)p;
+            return Encoding.UTF8.GetString(start, Length(start));
+        }
+
+        // Parses the answer in place, before the library frees it (no copy of the whole page).
+        private static unsafe object ParseAnswer(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return null;
+            byte* start = (byte*)p;
+            return Interop.Json.Parse(start, Length(start));
+        }
+
+        private static unsafe int Length(byte* start)
+        {
             int length = 0;
             while (start[length] != 0) length++;
-            return Encoding.UTF8.GetString(start, length);
+            return length;
         }
     }
 
