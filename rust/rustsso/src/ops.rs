@@ -67,12 +67,14 @@ pub fn dispatch_bytes(ctx: &Arc<Context>, call_id: u64, bytes: &[u8]) -> Result<
     let request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
     let call = Call::new(ctx.clone(), env_view(request.env.as_ref())?);
     let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
-    let result = dispatch(&call, call_id, timeout, &request.op, request.params)?;
+    let json = dispatch(&call, call_id, timeout, &request.op, request.params)?;
     let warnings = call.take_warnings();
     if warnings.is_empty() {
-        return to_json(&result);
+        return Ok(json);
     }
-    let mut result = result;
+    // Rare: the answer is read back to add the warnings to its diagnostics.
+    let mut result: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))?;
     match result.as_object_mut().and_then(|o| o.get_mut("meta")).and_then(|m| m.as_object_mut()) {
         Some(meta) => {
             meta.insert("warnings".into(), serde_json::json!(warnings));
@@ -82,15 +84,17 @@ pub fn dispatch_bytes(ctx: &Arc<Context>, call_id: u64, bytes: &[u8]) -> Result<
     to_json(&result)
 }
 
-fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+/// Runs one operation; its answer as JSON text, written straight from the operation's typed
+/// result (no intermediate JSON tree: a page of a thousand buckets would build one per bucket).
+fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str, params: serde_json::Value) -> Result<String> {
     match op_name {
-        "library.info" => Ok(serde_json::json!({
+        "library.info" => to_json(&serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
             "abi_version": crate::ABI_VERSION,
             "operations": OPERATIONS,
         })),
         "s3.list_buckets" => op(call, call_id, timeout, params, crate::s3::list_buckets_page),
-        "config.edit" => to_value(&crate::config_edit::edit(call, parse(params)?)?),
+        "config.edit" => to_json(&crate::config_edit::edit(call, parse(params)?)?),
         "config.list_profiles" => op(call, call_id, timeout, params, crate::profiles::list),
         "credentials.resolve" => op(call, call_id, timeout, params, crate::credentials::resolve_credentials),
         "sso.login.begin" => op(call, call_id, timeout, params, crate::login::begin),
@@ -101,7 +105,7 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
                 login_id: u64,
             }
             let p: Cancel = parse(params)?;
-            Ok(serde_json::json!({ "cancelled": crate::login::cancel(&call.ctx, p.login_id) }))
+            to_json(&serde_json::json!({ "cancelled": crate::login::cancel(&call.ctx, p.login_id) }))
         }
         "sso.logout.plan" => op(call, call_id, timeout, params, crate::logout::plan),
         "sso.logout.apply" => op(call, call_id, timeout, params, crate::logout::apply),
@@ -132,33 +136,29 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
 }
 
 /// Parses an operation's parameters and runs it on the context's runtime.
-fn op<P: DeserializeOwned, T: Serialize, F: std::future::Future<Output = Result<T>>>(
+fn op<P: DeserializeOwned, T: Serialize + Send + 'static, F: std::future::Future<Output = Result<T>> + Send + 'static>(
     call: &Call,
     call_id: u64,
     timeout: Option<Duration>,
     params: serde_json::Value,
     operation: impl FnOnce(Call, P) -> F,
-) -> Result<serde_json::Value> {
+) -> Result<String> {
     let params = parse(params)?;
     run(call, call_id, timeout, operation(call.clone(), params))
 }
 
-fn run<T: Serialize>(
+fn run<T: Serialize + Send + 'static>(
     call: &Call,
     call_id: u64,
     timeout: Option<Duration>,
-    fut: impl std::future::Future<Output = Result<T>>,
-) -> Result<serde_json::Value> {
-    to_value(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
+    fut: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<String> {
+    to_json(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
 }
 
 fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T> {
     let params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
     serde_json::from_value(params).map_err(|e| json_error("parameters", &e))
-}
-
-fn to_value<T: Serialize>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
