@@ -422,18 +422,8 @@ namespace AWS.Tools.RustSSO.Interop
                     if (!string.IsNullOrEmpty(token)) parameters["continuation_token"] = token;
                     var page = Invoke(cmdlet, "s3.list_buckets", Clone(parameters), null) as JsonObject ?? new JsonObject();
                     List<object> items = page.List("buckets");
-                    var buckets = new List<S3Bucket>(items.Count);
-                    for (int i = 0; i < items.Count; i++)
-                    {
-                        var b = items[i] as JsonObject;
-                        items[i] = null; // the parsed answer goes as each bucket is built
-                        if (b == null) continue;
-                        string name = b.Str("name");
-                        if (!string.IsNullOrEmpty(bucketName) && !string.Equals(name, bucketName, StringComparison.Ordinal)) continue;
-                        buckets.Add(new S3Bucket { BucketName = name, CreationDate = b.Date("creation_date"), BucketRegion = b.Str("bucket_region"), BucketArn = b.Str("bucket_arn") });
-                    }
                     page.Remove("buckets");
-                    WriteSelected(cmdlet, bound, select, page, buckets, role);
+                    WriteSelected(cmdlet, bound, select, page, Buckets(items, bucketName), role);
                     token = page.Str("continuation_token");
                 } while (!string.IsNullOrEmpty(token) && !onePage);
             });
@@ -457,15 +447,27 @@ namespace AWS.Tools.RustSSO.Interop
             return o == null ? null : new S3Owner { Id = o.Str("id"), DisplayName = o.Str("display_name") };
         }
 
-        private static void WriteSelected(PSCmdlet cmdlet, IDictionary<string, object> bound, string select, JsonObject page, List<S3Bucket> buckets, AWSCredentials role)
+        /// <summary>A page's buckets, each built as it is written (and its parsed item let go),
+        /// so that a long page is never held twice over while PowerShell works through it.</summary>
+        private static IEnumerable<S3Bucket> Buckets(List<object> items, string bucketName)
+        {
+            for (int i = 0; i < items.Count; i++)
+            {
+                var b = items[i] as JsonObject;
+                items[i] = null;
+                if (b == null) continue;
+                string name = b.Str("name");
+                if (!string.IsNullOrEmpty(bucketName) && !string.Equals(name, bucketName, StringComparison.Ordinal)) continue;
+                yield return new S3Bucket { BucketName = name, CreationDate = b.Date("creation_date"), BucketRegion = b.Str("bucket_region"), BucketArn = b.Str("bucket_arn") };
+            }
+        }
+
+        private static void WriteSelected(PSCmdlet cmdlet, IDictionary<string, object> bound, string select, JsonObject page, IEnumerable<S3Bucket> buckets, AWSCredentials role)
         {
             if (string.Equals(select, "Buckets", StringComparison.OrdinalIgnoreCase))
             {
-                // Each bucket is let go once written, so a long page is not kept whole.
-                for (int i = 0; i < buckets.Count; i++)
+                foreach (S3Bucket b in buckets)
                 {
-                    S3Bucket b = buckets[i];
-                    buckets[i] = null;
                     if (role == null) cmdlet.WriteObject(b);
                     else Emit(cmdlet, b, role);
                 }
@@ -486,7 +488,7 @@ namespace AWS.Tools.RustSSO.Interop
             }
             else if (select == "*")
             {
-                Emit(cmdlet, new ListBucketsResponse { Buckets = buckets.ToArray(), ContinuationToken = page.Str("continuation_token"), Owner = Owner(page), Prefix = page.Str("prefix") }, role);
+                Emit(cmdlet, new ListBucketsResponse { Buckets = new List<S3Bucket>(buckets).ToArray(), ContinuationToken = page.Str("continuation_token"), Owner = Owner(page), Prefix = page.Str("prefix") }, role);
             }
             else if (string.Equals(select, "Owner", StringComparison.OrdinalIgnoreCase))
             {

@@ -158,10 +158,32 @@ pub unsafe extern "C" fn rsso_string_free(s: *mut c_char) {
     if !s.is_null() {
         let _ = catch_unwind(|| {
             // SAFETY: per the contract, `s` came from CString::into_raw in this library.
-            drop(unsafe { CString::from_raw(s) });
+            let answer = unsafe { CString::from_raw(s) };
+            let large = answer.as_bytes().len() >= LARGE_ANSWER;
+            drop(answer);
+            if large {
+                release_free_memory();
+            }
         });
     }
 }
+
+/// An answer this long (a page of a thousand buckets is about 150 KB) leaves the memory of its
+/// request (response body, parsed items, the answer) free in the allocator of every thread that
+/// worked on it.
+const LARGE_ANSWER: usize = 64 * 1024;
+
+/// Hands the allocator's free memory back to the system after a large answer, so that paging
+/// through many pages does not keep a page's worth of memory per worker thread.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    // SAFETY: malloc_trim only returns free memory to the system; it has no preconditions.
+    unsafe { libc::malloc_trim(0) };
+}
+
+/// Other platforms' allocators give large blocks back on their own.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}
 
 /// The stable name of a status value (e.g. `ProfileNotFound`), or `Unknown`.
 ///
