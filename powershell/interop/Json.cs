@@ -14,6 +14,9 @@ namespace AWS.Tools.RustSSO.Interop
     {
         public JsonObject() : base(StringComparer.Ordinal) { }
 
+        /// <summary>An object sized for <paramref name="capacity"/> properties up front.</summary>
+        public JsonObject(int capacity) : base(capacity, StringComparer.Ordinal) { }
+
         public string Str(string key)
         {
             object v;
@@ -107,7 +110,8 @@ namespace AWS.Tools.RustSSO.Interop
                 {
                     case '{':
                         {
-                            var obj = new JsonObject();
+                            // Sized for the items of a page (four properties each): no regrowth.
+                            var obj = new JsonObject(4);
                             i++;
                             SkipWhite();
                             if (Peek() == '}') { i++; return obj; }
