@@ -71,6 +71,35 @@ Describe 'Import' {
     }
 }
 
+Describe 'Reading the native library''s answers' {
+    # Answers are read as UTF-8 straight from the library's buffer; Json.Parse(string) takes
+    # the same path.
+    It 'reads escapes, non-ASCII text, numbers, literals and nesting' {
+        $value = [AWS.Tools.RustSSO.Interop.Json]::Parse('{"a":"caf\u00e9 \"q\" \\ \n/","b":"Zürich ☃ 𝄞","c":[1,-2,2.5,1e3,true,false,null],"d":{},"e":[],"a2":"x"}')
+        $value['a'] | Should -BeExactly "café `"q`" \ `n/"
+        $value['b'] | Should -BeExactly 'Zürich ☃ 𝄞'
+        $value['c'][0] | Should -BeOfType [long]
+        $value['c'][1] | Should -Be -2
+        $value['c'][2] | Should -Be 2.5
+        $value['c'][3] | Should -Be 1000
+        $value['c'][4] | Should -BeTrue
+        $value['c'][5] | Should -BeFalse
+        $value['c'][6] | Should -BeNullOrEmpty
+        $value['c'].Count | Should -Be 7
+        $value['d'].Count | Should -Be 0
+        $value['e'].Count | Should -Be 0
+        $value['a2'] | Should -BeExactly 'x'
+    }
+
+    It 'refuses malformed answers with a FormatException, never reading past the end' {
+        foreach ($text in '{"a":', '{"a":"unterminated', '{"a":"bad escape \q"}', '{"a":"\u12"}', '[1,2', '{"a" 1}', '{"a":1} trailing', '', 'nul') {
+            $caught = $null
+            try { $null = [AWS.Tools.RustSSO.Interop.Json]::Parse($text) } catch { $caught = $_.Exception.InnerException }
+            $caught | Should -BeOfType [System.FormatException] -Because "input '$text'"
+        }
+    }
+}
+
 Describe 'C ABI error contract from PowerShell' {
     It 'returns NullArgument for a NULL request' {
         [AWS.Tools.RustSSO.Interop.Native]::CallRaw($null, $null).Status | Should -Be 1
