@@ -143,4 +143,22 @@ Describe 'C ABI error contract from PowerShell' {
         $record.Exception.Message | Should -Match 'Internal error in the native library'
         [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', $null).Status | Should -Be 0
     }
+
+    It 'turns an answer that is not JSON into an ErrorRecord' {
+        $module = Get-Module AWS.Tools.RustSSO
+        $record = $null
+        try {
+            & $module {
+                function Invoke-MalformedProbe {
+                    [CmdletBinding()] param()
+                    [AWS.Tools.RustSSO.Interop.Commands]::InvokeOperation($PSCmdlet, 'test.malformed_answer', @{})
+                }
+                Invoke-MalformedProbe
+            }
+        } catch { $record = $_ }
+        $record | Should -Not -BeNullOrEmpty
+        $record.FullyQualifiedErrorId | Should -BeLike 'InvalidNativeAnswer*'
+        $record.CategoryInfo.Category | Should -Be 'InvalidResult'
+        $record.Exception.Message | Should -Match "native library's answer could not be read"
+    }
 }

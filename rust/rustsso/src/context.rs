@@ -356,8 +356,8 @@ impl Call {
         lock(&sink).push(message);
     }
 
-    /// Runs an operation with this call's warning list as the request's.
-    /// `fut` with this request's warning list in scope (owned, so it can run as a task).
+    /// `fut` with this call's warning list as the request's (an owned future, so that it can
+    /// run as a task on the runtime).
     pub fn scope<F: Future>(&self, fut: F) -> impl Future<Output = F::Output> {
         REQUEST_WARNINGS.scope(self.warnings.clone(), fut)
     }

@@ -25,6 +25,8 @@ pub const OPERATIONS: &[&str] = &[
     "sso.list_accounts",
     "sts.get_caller_identity",
     #[cfg(feature = "test-hooks")]
+    "test.malformed_answer",
+    #[cfg(feature = "test-hooks")]
     "test.panic",
     #[cfg(feature = "test-hooks")]
     "test.sleep",
@@ -113,6 +115,10 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
         "sso.list_account_roles" => op(call, call_id, timeout, params, crate::portal::list_account_roles),
         "sso.get_role_credentials" => op(call, call_id, timeout, params, crate::portal::get_role_credentials),
         "sts.get_caller_identity" => op(call, call_id, timeout, params, crate::sts::get_caller_identity),
+        // An answer that is not JSON, as a defect would produce: the module must still fail
+        // with an error record.
+        #[cfg(feature = "test-hooks")]
+        "test.malformed_answer" => Ok(r#"{"result":[1,"#.to_string()),
         #[cfg(feature = "test-hooks")]
         "test.panic" => panic!("panic requested by test.panic"),
         #[cfg(feature = "test-hooks")]
