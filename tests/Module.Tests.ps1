@@ -101,6 +101,25 @@ Describe 'Reading the native library''s answers' {
 }
 
 Describe 'C ABI error contract from PowerShell' {
+    BeforeAll {
+        # Runs a library operation through the commands' path (an advanced function in the
+        # module's scope) and returns the error record it ends with, or $null.
+        function Get-OperationError {
+            param([Parameter(Mandatory)] $Module, [Parameter(Mandatory)] [string] $Operation)
+            try {
+                & $Module {
+                    param($op)
+                    function Invoke-OperationProbe {
+                        [CmdletBinding()] param([string] $Name)
+                        [AWS.Tools.RustSSO.Interop.Commands]::InvokeOperation($PSCmdlet, $Name, @{})
+                    }
+                    Invoke-OperationProbe -Name $op
+                } $Operation
+            } catch { return $_ }
+            $null
+        }
+    }
+
     It 'returns NullArgument for a NULL request' {
         [AWS.Tools.RustSSO.Interop.Native]::CallRaw($null, $null).Status | Should -Be 1
     }
@@ -128,16 +147,7 @@ Describe 'C ABI error contract from PowerShell' {
         $raw = [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"test.panic"}', $null)
         $raw.Status | Should -Be 4
         [AWS.Tools.RustSSO.Interop.Native]::StatusName($raw.Status) | Should -Be 'Panic'
-        $record = $null
-        try {
-            & $module {
-                function Invoke-PanicProbe {
-                    [CmdletBinding()] param()
-                    [AWS.Tools.RustSSO.Interop.Commands]::InvokeOperation($PSCmdlet, 'test.panic', @{})
-                }
-                Invoke-PanicProbe
-            }
-        } catch { $record = $_ }
+        $record = Get-OperationError -Module $module -Operation 'test.panic'
         $record | Should -Not -BeNullOrEmpty
         $record.FullyQualifiedErrorId | Should -BeLike 'Panic*'
         $record.Exception.Message | Should -Match 'Internal error in the native library'
@@ -146,16 +156,7 @@ Describe 'C ABI error contract from PowerShell' {
 
     It 'turns an answer that is not JSON into an ErrorRecord' {
         $module = Get-Module AWS.Tools.RustSSO
-        $record = $null
-        try {
-            & $module {
-                function Invoke-MalformedProbe {
-                    [CmdletBinding()] param()
-                    [AWS.Tools.RustSSO.Interop.Commands]::InvokeOperation($PSCmdlet, 'test.malformed_answer', @{})
-                }
-                Invoke-MalformedProbe
-            }
-        } catch { $record = $_ }
+        $record = Get-OperationError -Module $module -Operation 'test.malformed_answer'
         $record | Should -Not -BeNullOrEmpty
         $record.FullyQualifiedErrorId | Should -BeLike 'InvalidNativeAnswer*'
         $record.CategoryInfo.Category | Should -Be 'InvalidResult'
