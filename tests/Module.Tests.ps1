@@ -69,6 +69,22 @@ Describe 'Import' {
             Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
         }
     }
+
+    It 'fails to import with the path named when the native library for this platform is missing' {
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-nolib-' + [guid]::NewGuid().ToString('n'))
+        $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'
+        try {
+            Copy-Item -Recurse $ModulePath $moduleCopy
+            Remove-Item -Recurse -Force (Join-Path $moduleCopy 'bin')
+            $run = Invoke-ChildPwsh -Script "try { Import-Module '$moduleCopy/AWS.Tools.RustSSO.psd1' -ErrorAction Stop } catch { `$_.Exception.Message; exit 3 }; 'imported'"
+            $run.ExitCode | Should -Be 3
+            $run.StdOut | Should -Match 'native library for this platform was not found at'
+            $run.StdOut | Should -Match ([regex]::Escape((Join-Path $moduleCopy 'bin')))
+            $run.StdOut | Should -Not -Match 'Exception calling'
+        } finally {
+            Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
+        }
+    }
 }
 
 Describe 'Reading the native library''s answers' {
@@ -152,6 +168,14 @@ Describe 'C ABI error contract from PowerShell' {
         $record.FullyQualifiedErrorId | Should -BeLike 'Panic*'
         $record.Exception.Message | Should -Match 'Internal error in the native library'
         [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', $null).Status | Should -Be 0
+    }
+
+    It 'keeps panics, on the calling thread or in an operation''s task, off the host''s stderr' {
+        $script = "Import-Module '$Manifest'; foreach (`$op in 'test.panic', 'test.panic_in_task') { [AWS.Tools.RustSSO.Interop.Native]::Call('{`"op`":`"' + `$op + '`"}', `$null).Status }"
+        $run = Invoke-ChildPwsh -Script $script
+        $run.ExitCode | Should -Be 0 -Because $run.StdErr
+        ($run.StdOut -split "`r?`n" | Where-Object { $_ }) | Should -Be @('4', '4')
+        $run.StdErr | Should -Not -Match 'panicked'
     }
 
     It 'turns an answer that is not JSON into an ErrorRecord' {

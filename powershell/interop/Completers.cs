@@ -45,9 +45,11 @@ namespace AWS.Tools.RustSSO.Interop
             request["op"] = "config.list_profiles";
             request["params"] = new Hashtable();
             request["env"] = Commands.EnvironmentView();
-            NativeResult result = Native.Call(Json.Write(request), null);
+            NativeResult result;
+            try { result = Native.Call(Json.Write(request), null); }
+            catch (FormatException) { result = null; } // no completions rather than an error while typing
             var names = new List<string>();
-            if (result.IsSuccess)
+            if (result != null && result.IsSuccess)
             {
                 var list = result.Value as List<object>;
                 if (list != null)

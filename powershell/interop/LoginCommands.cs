@@ -150,7 +150,9 @@ namespace AWS.Tools.RustSSO.Interop
             request["op"] = operation;
             request["params"] = parameters;
             request["env"] = EnvironmentView();
-            Native.Call(Json.Write(request), null);
+            // Its answer is not used: one that cannot be read must not fail the cleanup.
+            try { Native.Call(Json.Write(request), null); }
+            catch (FormatException) { }
         }
 
         // ------------------------------------------------------------------ login

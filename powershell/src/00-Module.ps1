@@ -20,4 +20,11 @@ if (-not ('AWS.Tools.RustSSO.Interop.Native' -as [type])) {
 # Names the native library for this platform (bin/<os>-<arch>/ in the module folder; an error
 # if it is missing). It is loaded, and its ABI version checked against this one, by the first
 # call that needs it: import stays cheap, and a mismatch fails that call with both versions named.
-[AWS.Tools.RustSSO.Interop.Native]::ConfigureModule($PSScriptRoot, $script:ExpectedAbiVersion)
+try {
+    [AWS.Tools.RustSSO.Interop.Native]::ConfigureModule($PSScriptRoot, $script:ExpectedAbiVersion)
+} catch [System.Management.Automation.MethodInvocationException] {
+    throw $_.Exception.InnerException.Message
+} catch [System.Management.Automation.MethodException] {
+    # The interop assembly already loaded in this process is another version's.
+    throw 'AWS.Tools.RustSSO: another version of this module is already loaded in this PowerShell session; start a new session to import this one.'
+}

@@ -308,7 +308,7 @@ impl Context {
             lock(&self.cancels).insert(call_id, notify.clone());
             Registration(self, call_id)
         });
-        let task = self.runtime.spawn(async move {
+        let task = self.runtime.spawn(crate::panic_boundary::Quiet::new(async move {
             let timed = async {
                 match timeout {
                     Some(t) => tokio::time::timeout(t, fut).await.unwrap_or_else(|_| {
@@ -321,7 +321,7 @@ impl Context {
                 r = timed => r,
                 _ = notify.notified() => Err(Error::new(Status::Cancelled, "The operation was cancelled.")),
             }
-        });
+        }));
         match self.runtime.block_on(task) {
             Ok(r) => r,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),

@@ -39,6 +39,7 @@ pub mod login;
 pub mod logout;
 pub mod loopback;
 pub mod ops;
+pub mod panic_boundary;
 pub mod params;
 pub mod pkce;
 pub mod portal;

@@ -29,6 +29,8 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "test-hooks")]
     "test.panic",
     #[cfg(feature = "test-hooks")]
+    "test.panic_in_task",
+    #[cfg(feature = "test-hooks")]
     "test.sleep",
 ];
 
@@ -121,6 +123,15 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
         "test.malformed_answer" => Ok(r#"{"result":[1,"#.to_string()),
         #[cfg(feature = "test-hooks")]
         "test.panic" => panic!("panic requested by test.panic"),
+        // A panic inside an operation's task, on a worker thread, after it has yielded once.
+        #[cfg(feature = "test-hooks")]
+        "test.panic_in_task" => run(call, call_id, timeout, async move {
+            tokio::task::yield_now().await;
+            if call_id != u64::MAX {
+                panic!("panic requested by test.panic_in_task");
+            }
+            Ok(serde_json::Value::Null)
+        }),
         #[cfg(feature = "test-hooks")]
         "test.sleep" => {
             #[derive(Deserialize)]
