@@ -108,10 +108,12 @@ Describe 'Reading the native library''s answers' {
     }
 
     It 'refuses malformed answers with a FormatException, never reading past the end' {
-        foreach ($text in '{"a":', '{"a":"unterminated', '{"a":"bad escape \q"}', '{"a":"\u12"}', '[1,2', '{"a" 1}', '{"a":1} trailing', '', 'nul') {
+        foreach ($text in '{"a":', '{"a":"unterminated', '{"a":"bad escape \q"}', '{"a":"\u12"}', '[1,2', '{"a" 1}', '{"a":1} trailing', '', 'nul', '{"a":"\uSECR"}', '[12e]') {
             $caught = $null
             try { $null = [AWS.Tools.RustSSO.Interop.Json]::Parse($text) } catch { $caught = $_.Exception.InnerException }
             $caught | Should -BeOfType [System.FormatException] -Because "input '$text'"
+            # The message never quotes the answer (an answer can hold a secret).
+            foreach ($piece in 'SECR', '12e') { $caught.Message.Contains($piece) | Should -BeFalse -Because "input '$text'" }
         }
     }
 }

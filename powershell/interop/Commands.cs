@@ -87,12 +87,6 @@ namespace AWS.Tools.RustSSO.Interop
             {
                 throw new PipelineStoppedOrFailed(NewErrorRecord("NativeLibraryUnavailable", e.Message, "ResourceUnavailable", target));
             }
-            catch (FormatException e)
-            {
-                // The library always answers JSON; an answer that cannot be read is a defect, but
-                // it reaches the user as an error record, not as a bare .NET exception.
-                throw new PipelineStoppedOrFailed(NewErrorRecord("InvalidNativeAnswer", "The native library's answer could not be read: " + e.Message, "InvalidResult", target));
-            }
             object parsed = result.Value;
             if (!result.IsSuccess)
             {

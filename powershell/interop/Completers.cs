@@ -45,11 +45,9 @@ namespace AWS.Tools.RustSSO.Interop
             request["op"] = "config.list_profiles";
             request["params"] = new Hashtable();
             request["env"] = Commands.EnvironmentView();
-            NativeResult result;
-            try { result = Native.Call(Json.Write(request), null); }
-            catch (FormatException) { result = null; } // no completions rather than an error while typing
+            NativeResult result = Native.Call(Json.Write(request), null);
             var names = new List<string>();
-            if (result != null && result.IsSuccess)
+            if (result.IsSuccess)
             {
                 var list = result.Value as List<object>;
                 if (list != null)

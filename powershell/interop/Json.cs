@@ -178,7 +178,10 @@ namespace AWS.Tools.RustSSO.Interop
                 string text = Encoding.ASCII.GetString(s + start, i - start);
                 long l;
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l)) return l;
-                return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+                double d;
+                // TryParse: the framework's own messages would quote the text of the answer.
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return d;
+                throw new FormatException("Malformed number in the native library's answer.");
             }
 
             // The few property names of an answer repeat in every item of a page: each is
@@ -240,8 +243,10 @@ namespace AWS.Tools.RustSSO.Interop
                             case 'r': sb.Append('\r'); break;
                             case 't': sb.Append('\t'); break;
                             case 'u':
-                                if (i + 4 > n) throw new FormatException("Malformed escape in the native library's answer.");
-                                sb.Append((char)int.Parse(Encoding.ASCII.GetString(s + i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                                int code;
+                                if (i + 4 > n || !int.TryParse(Encoding.ASCII.GetString(s + i, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out code))
+                                    throw new FormatException("Malformed escape in the native library's answer.");
+                                sb.Append((char)code);
                                 i += 4;
                                 break;
                             default: throw new FormatException("Malformed escape in the native library's answer.");

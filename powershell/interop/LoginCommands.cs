@@ -150,9 +150,7 @@ namespace AWS.Tools.RustSSO.Interop
             request["op"] = operation;
             request["params"] = parameters;
             request["env"] = EnvironmentView();
-            // Its answer is not used: one that cannot be read must not fail the cleanup.
-            try { Native.Call(Json.Write(request), null); }
-            catch (FormatException) { }
+            Native.Call(Json.Write(request), null);
         }
 
         // ------------------------------------------------------------------ login

@@ -32,6 +32,20 @@ namespace AWS.Tools.RustSSO.Interop
         public string Json { get { return Interop.Json.Write(Value); } }
 
         public bool IsSuccess { get { return Status == 0; } }
+
+        /// <summary>The status of an answer that could not be read (no status of the library's
+        /// own): its Value is a failure object like the library's, so callers handle it as any
+        /// other failure.</summary>
+        public const uint UnreadableAnswer = uint.MaxValue;
+
+        internal static NativeResult Unreadable(FormatException e)
+        {
+            var failure = new JsonObject();
+            failure["code"] = "InvalidNativeAnswer";
+            failure["category"] = "InvalidResult";
+            failure["message"] = "The native library's answer could not be read: " + e.Message;
+            return new NativeResult(UnreadableAnswer, failure);
+        }
     }
 
     public static class Native
@@ -308,7 +322,7 @@ namespace AWS.Tools.RustSSO.Interop
                 }
                 uint status = call(id, requestPtr, responseCell);
                 IntPtr response = Marshal.ReadIntPtr(responseCell);
-                try { return new NativeResult(status, ParseAnswer(response)); }
+                try { return ReadAnswer(status, response); }
                 finally { free(response); }
             }
             finally
@@ -339,11 +353,13 @@ namespace AWS.Tools.RustSSO.Interop
         }
 
         // Parses the answer in place, before the library frees it (no copy of the whole page).
-        private static unsafe object ParseAnswer(IntPtr p)
+        // An answer that cannot be read becomes a failure like the library's own.
+        private static unsafe NativeResult ReadAnswer(uint status, IntPtr p)
         {
-            if (p == IntPtr.Zero) return null;
+            if (p == IntPtr.Zero) return new NativeResult(status, null);
             byte* start = (byte*)p;
-            return Interop.Json.Parse(start, Length(start));
+            try { return new NativeResult(status, Interop.Json.Parse(start, Length(start))); }
+            catch (FormatException e) { return NativeResult.Unreadable(e); }
         }
 
         private static unsafe int Length(byte* start)
