@@ -172,8 +172,8 @@ Describe 'C ABI error contract from PowerShell' {
         [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', $null).Status | Should -Be 0
     }
 
-    It 'keeps panics, on the calling thread or in an operation''s task, off the host''s stderr' {
-        $script = "Import-Module '$Manifest'; foreach (`$op in 'test.panic', 'test.panic_in_task') { [AWS.Tools.RustSSO.Interop.Native]::Call('{`"op`":`"' + `$op + '`"}', `$null).Status }"
+    It 'keeps panics, at dispatch or inside a running operation, off the host''s stderr' {
+        $script = "Import-Module '$Manifest'; foreach (`$op in 'test.panic', 'test.panic_in_operation') { [AWS.Tools.RustSSO.Interop.Native]::Call('{`"op`":`"' + `$op + '`"}', `$null).Status }"
         $run = Invoke-ChildPwsh -Script $script
         $run.ExitCode | Should -Be 0 -Because $run.StdErr
         ($run.StdOut -split "`r?`n" | Where-Object { $_ }) | Should -Be @('4', '4')

@@ -286,17 +286,7 @@ impl Context {
     /// Runs `fut` on the context's runtime, blocking the calling thread, under a timeout and,
     /// when `call_id` is not 0, cancellable with [`Context::cancel`]. The call is registered
     /// before anything else happens, so Ctrl+C reaches it whatever it waits for.
-    ///
-    /// The future runs as a task on the runtime's workers, next to the HTTP connections it
-    /// uses, rather than on the calling thread: a request then wakes the calling thread once,
-    /// at its end, instead of passing every step between the caller and a worker. A panic in
-    /// the task is resumed on the calling thread (where the C ABI turns it into an error).
-    pub fn block_on_call<T: Send + 'static>(
-        &self,
-        call_id: u64,
-        timeout: Option<Duration>,
-        fut: impl Future<Output = Result<T>> + Send + 'static,
-    ) -> Result<T> {
+    pub fn block_on_call<T>(&self, call_id: u64, timeout: Option<Duration>, fut: impl Future<Output = Result<T>>) -> Result<T> {
         let notify = Arc::new(Notify::new());
         struct Registration<'a>(&'a Context, u64);
         impl Drop for Registration<'_> {
@@ -308,7 +298,7 @@ impl Context {
             lock(&self.cancels).insert(call_id, notify.clone());
             Registration(self, call_id)
         });
-        let task = self.runtime.spawn(crate::panic_boundary::Quiet::new(async move {
+        self.runtime.block_on(async move {
             let timed = async {
                 match timeout {
                     Some(t) => tokio::time::timeout(t, fut).await.unwrap_or_else(|_| {
@@ -321,12 +311,7 @@ impl Context {
                 r = timed => r,
                 _ = notify.notified() => Err(Error::new(Status::Cancelled, "The operation was cancelled.")),
             }
-        }));
-        match self.runtime.block_on(task) {
-            Ok(r) => r,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => Err(Error::new(Status::Cancelled, "The operation was cancelled.")),
-        }
+        })
     }
 }
 
@@ -356,10 +341,9 @@ impl Call {
         lock(&sink).push(message);
     }
 
-    /// `fut` with this call's warning list as the request's (an owned future, so that it can
-    /// run as a task on the runtime).
-    pub fn scope<F: Future>(&self, fut: F) -> impl Future<Output = F::Output> {
-        REQUEST_WARNINGS.scope(self.warnings.clone(), fut)
+    /// Runs an operation with this call's warning list as the request's.
+    pub async fn scope<T>(&self, fut: impl Future<Output = T>) -> T {
+        REQUEST_WARNINGS.scope(self.warnings.clone(), fut).await
     }
 
     pub fn take_warnings(&self) -> Vec<String> {

@@ -36,10 +36,31 @@ static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_
     Err(_) => c"unknown",
 };
 
+thread_local! {
+    /// True while this thread runs inside [`boundary`], where panics are caught and reported.
+    static IN_BOUNDARY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that keeps panics caught at the boundary off the host's stderr
+/// (the error status carries the message); other panics go to the previous hook.
+fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_BOUNDARY.with(|b| b.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic into an error status with its message.
 fn boundary(f: impl FnOnce() -> (Status, String)) -> (Status, String) {
-    crate::panic_boundary::install_quiet_hook();
-    let outcome = crate::panic_boundary::inside(|| catch_unwind(AssertUnwindSafe(f)));
+    install_quiet_panic_hook();
+    let was_inside = IN_BOUNDARY.with(|b| b.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
+    IN_BOUNDARY.with(|b| b.set(was_inside));
     match outcome {
         Ok(result) => result,
         Err(payload) => {
@@ -153,7 +174,7 @@ pub unsafe extern "C" fn rsso_string_free(s: *mut c_char) {
 const LARGE_ANSWER: usize = 64 * 1024;
 
 /// Hands the allocator's free memory back to the system after a large answer, so that paging
-/// through many pages does not keep a page's worth of memory per worker thread.
+/// through many pages does not keep a page's worth of memory per thread.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn release_free_memory() {
     // SAFETY: malloc_trim only returns free memory to the system; it has no preconditions.

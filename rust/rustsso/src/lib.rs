@@ -39,7 +39,6 @@ pub mod login;
 pub mod logout;
 pub mod loopback;
 pub mod ops;
-pub mod panic_boundary;
 pub mod params;
 pub mod pkce;
 pub mod portal;

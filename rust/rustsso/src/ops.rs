@@ -29,7 +29,7 @@ pub const OPERATIONS: &[&str] = &[
     #[cfg(feature = "test-hooks")]
     "test.panic",
     #[cfg(feature = "test-hooks")]
-    "test.panic_in_task",
+    "test.panic_in_operation",
     #[cfg(feature = "test-hooks")]
     "test.sleep",
 ];
@@ -123,12 +123,12 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
         "test.malformed_answer" => Ok(r#"{"result":[1,"#.to_string()),
         #[cfg(feature = "test-hooks")]
         "test.panic" => panic!("panic requested by test.panic"),
-        // A panic inside an operation's task, on a worker thread, after it has yielded once.
+        // A panic inside a running operation, after it has yielded to the runtime once.
         #[cfg(feature = "test-hooks")]
-        "test.panic_in_task" => run(call, call_id, timeout, async move {
+        "test.panic_in_operation" => run(call, call_id, timeout, async move {
             tokio::task::yield_now().await;
             if call_id != u64::MAX {
-                panic!("panic requested by test.panic_in_task");
+                panic!("panic requested by test.panic_in_operation");
             }
             Ok(serde_json::Value::Null)
         }),
@@ -153,7 +153,7 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
 }
 
 /// Parses an operation's parameters and runs it on the context's runtime.
-fn op<P: DeserializeOwned, T: Serialize + Send + 'static, F: std::future::Future<Output = Result<T>> + Send + 'static>(
+fn op<P: DeserializeOwned, T: Serialize, F: std::future::Future<Output = Result<T>>>(
     call: &Call,
     call_id: u64,
     timeout: Option<Duration>,
@@ -164,11 +164,11 @@ fn op<P: DeserializeOwned, T: Serialize + Send + 'static, F: std::future::Future
     run(call, call_id, timeout, operation(call.clone(), params))
 }
 
-fn run<T: Serialize + Send + 'static>(
+fn run<T: Serialize>(
     call: &Call,
     call_id: u64,
     timeout: Option<Duration>,
-    fut: impl std::future::Future<Output = Result<T>> + Send + 'static,
+    fut: impl std::future::Future<Output = Result<T>>,
 ) -> Result<String> {
     to_json(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
 }

@@ -82,12 +82,12 @@ fn a_panic_comes_back_as_an_error_and_the_library_keeps_working() {
 }
 
 #[test]
-fn a_panic_inside_an_operations_task_comes_back_as_an_error() {
-    // The operation runs as a task on a worker thread; its panic is resumed at the boundary.
-    let (status, err) = call(r#"{"op":"test.panic_in_task"}"#);
+fn a_panic_inside_a_running_operation_comes_back_as_an_error() {
+    // The operation has yielded to the runtime before it panics.
+    let (status, err) = call(r#"{"op":"test.panic_in_operation"}"#);
     assert_eq!(status, 4, "{err}");
     assert_eq!(err["code"], "Panic");
-    assert!(err["message"].as_str().unwrap().contains("test.panic_in_task"), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("test.panic_in_operation"), "{err}");
     let (status, _) = call(r#"{"op":"library.info"}"#);
     assert_eq!(status, 0);
 }
