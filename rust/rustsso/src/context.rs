@@ -120,17 +120,23 @@ impl TokenSlot {
     }
 }
 
-/// Role credentials of one (session or start URL, account, role).
+/// Role credentials of one token file, portal, account and role.
 #[derive(Default)]
 pub struct RoleSlot {
     pub credentials: tokio::sync::Mutex<Option<Credentials>>,
 }
 
-/// The key of a role slot.
+/// The key of a role slot: everything that decides which credentials GetRoleCredentials gives.
+/// Two configurations in one process (a test's sandbox beside real work, say) that share a
+/// session name but differ in home folder, start URL, region or endpoint never share a slot.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RoleKey {
-    /// The sso-session name, or the start URL of a legacy profile.
-    pub session: String,
+    /// The full path of the token file (home folder and cache key).
+    pub token_path: String,
+    pub start_url: String,
+    pub sso_region: String,
+    /// The portal's base URL (endpoint overrides included).
+    pub portal_url: String,
     pub account_id: String,
     pub role_name: String,
 }
@@ -161,6 +167,7 @@ pub struct Context {
     pub(crate) configs: BoundedCache<AnyValue>,
     /// Service and SSO clients, by configuration key.
     pub(crate) clients: BoundedCache<AnyValue>,
+    /// By the token file's full path.
     token_slots: Mutex<HashMap<String, Arc<TokenSlot>>>,
     role_slots: Mutex<HashMap<RoleKey, Arc<RoleSlot>>>,
     logins: Mutex<HashMap<u64, LoginSession>>,
@@ -208,8 +215,9 @@ impl Context {
         &self.runtime
     }
 
-    pub fn token_slot(&self, key: &str) -> Arc<TokenSlot> {
-        lock(&self.token_slots).entry(key.to_string()).or_default().clone()
+    /// The refresh state of one token file (by its full path).
+    pub fn token_slot(&self, token_path: &std::path::Path) -> Arc<TokenSlot> {
+        lock(&self.token_slots).entry(token_path.to_string_lossy().into_owned()).or_default().clone()
     }
 
     pub fn role_slot(&self, key: RoleKey) -> Arc<RoleSlot> {
@@ -225,20 +233,15 @@ impl Context {
         slots.entry(key).or_default().clone()
     }
 
-    /// Forgets what a session's token gave (role credentials, and the configurations and clients
-    /// that could still serve them): after a login, a logout or a token written elsewhere.
-    pub fn invalidate_session(&self, session_or_start_url: &str) {
-        lock(&self.role_slots).retain(|k, _| k.session != session_or_start_url);
-        self.forget_configurations();
-    }
-
-    /// Like [`Context::invalidate_session`], for a token file's key (SHA-1 of the session name
-    /// or start URL).
-    pub fn invalidate_session_by_key(&self, key: &str) {
-        if let Some(slot) = lock(&self.token_slots).get(key) {
+    /// Forgets what a token file gave (an unsaved refreshed token, role credentials, and the
+    /// configurations and clients that could still serve them): after a login, a logout or a
+    /// token written elsewhere.
+    pub fn invalidate_token(&self, token_path: &std::path::Path) {
+        let path = token_path.to_string_lossy();
+        if let Some(slot) = lock(&self.token_slots).get(path.as_ref()) {
             slot.forget_unsaved();
         }
-        lock(&self.role_slots).retain(|k, _| crate::token_cache::cache_key(Some(&k.session), &k.session) != key);
+        lock(&self.role_slots).retain(|k, _| k.token_path != path);
         self.forget_configurations();
     }
 

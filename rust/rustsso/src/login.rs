@@ -334,8 +334,7 @@ pub async fn save_token(
     let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or("token").to_string();
     let _lock = token_cache::lock_async(&dir, &key, sso::LOCK_WAIT).await?;
     token_cache::write_token_async(path, &token).await?;
-    call.ctx.invalidate_session(profile.session_name.as_deref().unwrap_or(&profile.start_url));
-    call.ctx.invalidate_session_by_key(&key);
+    call.ctx.invalidate_token(path);
     Ok(token_cache::format_timestamp(expires_at))
 }
 

@@ -147,13 +147,8 @@ pub async fn apply(call: Call, p: ApplyParams) -> Result<Vec<Removed>> {
             }
         }
         if f.kind == "token" {
-            if let Some(obj) = token_cache::read_object(&path) {
-                // The role credentials of this session must not outlive it in memory.
-                let start_url = obj.get("startUrl").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                let session = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-                call.ctx.invalidate_session(&start_url);
-                call.ctx.invalidate_session_by_key(&session);
-            }
+            // The role credentials of this token must not outlive it in memory.
+            call.ctx.invalidate_token(&path);
         }
         // A token is deleted under its refresh lock, so a refresh in flight cannot write it back
         // afterwards; temporary files a killed writer left (they may hold a token) go with it.

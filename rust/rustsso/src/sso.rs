@@ -41,16 +41,20 @@ pub fn token_location(call: &Call, profile: &SsoProfile) -> Result<TokenLocation
     Ok(TokenLocation { dir, key, path })
 }
 
+/// Whether a token may serve a profile with this start URL (a token that names none may).
+fn for_start_url(token: &CachedToken, start_url: &str) -> bool {
+    match &token.start_url {
+        Some(url) => url.trim_end_matches('/') == start_url.trim_end_matches('/'),
+        None => true,
+    }
+}
+
 /// The one reader of a profile's cached token. A token written for another start URL (the
 /// session was re-pointed at another portal) counts as none. A token this session refreshed but
 /// could not write back is served from memory while it is newer than the file's.
 pub fn read_profile_token(call: &Call, profile: &SsoProfile, path: &std::path::Path) -> Option<CachedToken> {
-    let from_file = token_cache::read_token(path).filter(|t| match &t.start_url {
-        Some(url) => url.trim_end_matches('/') == profile.start_url.trim_end_matches('/'),
-        None => true,
-    });
-    let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    let in_memory = call.ctx.token_slot(key).unsaved();
+    let from_file = token_cache::read_token(path).filter(|t| for_start_url(t, &profile.start_url));
+    let in_memory = call.ctx.token_slot(path).unsaved().filter(|t| for_start_url(t, &profile.start_url));
     match (from_file, in_memory) {
         (Some(f), Some(m)) if m.expires_at > f.expires_at => Some(m),
         (None, Some(m)) => Some(m),
@@ -81,7 +85,7 @@ pub async fn valid_token(call: &Call, profile: &SsoProfile, source: &ProfileSour
 }
 
 async fn refresh(call: &Call, profile: &SsoProfile, source: &ProfileSource, loc: &TokenLocation) -> Result<CachedToken> {
-    let slot = call.ctx.token_slot(&loc.key);
+    let slot = call.ctx.token_slot(&loc.path);
     // Single flight within the process: one caller refreshes, the others wait and re-read.
     let mut last_attempt = slot.last_attempt.lock().await;
     let now = call.now();
@@ -224,8 +228,13 @@ fn expired(profile: &SsoProfile, token: &CachedToken) -> Error {
 /// Role credentials for the profile, fetched once and shared until five minutes before expiry.
 pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &ProfileSource) -> Result<Credentials> {
     profile.require_role()?;
+    let loc = token_location(call, profile)?;
+    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
     let key = RoleKey {
-        session: profile.session_name.clone().unwrap_or_else(|| profile.start_url.clone()),
+        token_path: loc.path.to_string_lossy().into_owned(),
+        start_url: profile.start_url.trim_end_matches('/').to_string(),
+        sso_region: profile.sso_region.clone(),
+        portal_url: clients.portal_url.clone(),
         account_id: profile.account_id.clone(),
         role_name: profile.role_name.clone(),
     };
@@ -237,7 +246,6 @@ pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &Profil
         }
     }
     let token = valid_token(call, profile, source).await?;
-    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
     let out = clients
         .portal
         .get_role_credentials()
@@ -265,7 +273,11 @@ pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &Profil
     if rc.expiration() <= 0 {
         return Err(incomplete("no expiration"));
     }
-    let expiry = SystemTime::UNIX_EPOCH + Duration::from_millis(rc.expiration() as u64);
+    let expiry = OffsetDateTime::UNIX_EPOCH
+        .checked_add(time::Duration::milliseconds(rc.expiration()))
+        .filter(|d| d.year() <= 9999)
+        .map(SystemTime::from)
+        .ok_or_else(|| incomplete("an expiration past the year 9999"))?;
     let creds = Credentials::new(ak, sk, Some(st), Some(expiry), "SSO");
     *cached = Some(creds.clone());
     Ok(creds)

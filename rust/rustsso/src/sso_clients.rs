@@ -13,6 +13,8 @@ pub struct SsoClients {
     pub oidc: aws_sdk_ssooidc::Client,
     /// Base URL of the OIDC service, for the browser's /authorize page.
     pub oidc_base_url: String,
+    /// Base URL of the portal API.
+    pub portal_url: String,
     /// Host of the portal API, for messages ("portal.sso.us-east-1.amazonaws.com").
     pub portal_host: String,
 }
@@ -50,6 +52,7 @@ pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSo
         oidc: aws_sdk_ssooidc::Client::new(&sdk),
         oidc_base_url,
         portal_host: host_of(&portal_url),
+        portal_url,
     };
     let value: AnyValue = Arc::new(clients.clone());
     call.ctx.clients.insert(key, value);

@@ -70,6 +70,12 @@ impl Sandbox {
         Self::with_context(config_text, Context::with_clock(clock).unwrap())
     }
 
+    /// A sandbox of its own (home, config, fake AWS) that uses another sandbox's library
+    /// context, as two configurations in one PowerShell session do.
+    pub fn sharing(config_text: &str, ctx: Arc<Context>) -> Sandbox {
+        Self::with_context(config_text, ctx)
+    }
+
     fn with_context(config_text: &str, ctx: Arc<Context>) -> Sandbox {
         let fake = FakeAws::start();
         let home = std::env::temp_dir().join(unique("rustsso-test-home"));
