@@ -135,6 +135,12 @@ async fn from_profile(
     region: &str,
 ) -> Result<Resolution> {
     let kind = config::resolve_profile(profiles, name)?;
+    if let Some(chain) = sso_role_chain(profiles, name)? {
+        let provider = chained_over_sso(call, chain, name, source, region).await;
+        let mut r = Resolution::new(provider, format!("stored profile named '{name}' (a role chain over SSO)"), "profile", source);
+        r.profile_name = Some(name.to_string());
+        return Ok(r);
+    }
     match kind {
         ProfileKind::Sso(sso) if !config::resolved_before_sso(profiles, name) => {
             sso.require_role()?;
@@ -171,6 +177,104 @@ async fn from_profile(
             Ok(r)
         }
     }
+}
+
+/// One `role_arn` hop of a profile chain.
+#[derive(Debug, Clone)]
+struct RoleHop {
+    role_arn: String,
+    external_id: Option<String>,
+    session_name: Option<String>,
+    duration: Option<std::time::Duration>,
+}
+
+/// A role chain (`role_arn` + `source_profile`, one hop or several) whose root is an SSO profile.
+#[derive(Debug, Clone)]
+struct SsoRoleChain {
+    base: SsoProfile,
+    /// From the SSO profile outwards to the selected profile.
+    hops: Vec<RoleHop>,
+}
+
+/// The SSO root of the selected profile's role chain, when it has one, walked by aws-config's
+/// rules (a source profile's static keys end the chain; `credential_source`, web identity,
+/// loops and self-references are left to aws-config). aws-config would refresh the SSO token
+/// itself (no lock, not in the CLI's format); with the root found here, every refresh of the
+/// shared token goes through this library's locked writer.
+fn sso_role_chain(profiles: &aws_config::profile::ProfileSet, name: &str) -> Result<Option<SsoRoleChain>> {
+    let mut current = name.to_string();
+    let mut visited: Vec<String> = Vec::new();
+    let mut hops = Vec::new();
+    loop {
+        let Some(profile) = profiles.get_profile(&current) else { return Ok(None) };
+        if visited.contains(&current) {
+            return Ok(None);
+        }
+        visited.push(current.clone());
+        let get = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        if visited.len() > 1 && get("aws_access_key_id").is_some() {
+            return Ok(None);
+        }
+        if get("web_identity_token_file").is_some() {
+            return Ok(None);
+        }
+        if let Some(role_arn) = get("role_arn") {
+            let Some(next) = get("source_profile").filter(|_| get("credential_source").is_none()) else { return Ok(None) };
+            if next == current {
+                return Ok(None);
+            }
+            hops.push(RoleHop {
+                role_arn,
+                external_id: get("external_id"),
+                session_name: get("role_session_name"),
+                duration: get("duration_seconds").and_then(|d| d.parse::<u64>().ok()).map(std::time::Duration::from_secs),
+            });
+            current = next;
+            continue;
+        }
+        if visited.len() == 1 {
+            return Ok(None);
+        }
+        return match config::resolve_profile(profiles, &current)? {
+            ProfileKind::Sso(base) => {
+                base.require_role()?;
+                hops.reverse();
+                Ok(Some(SsoRoleChain { base, hops }))
+            }
+            ProfileKind::Other => Ok(None),
+        };
+    }
+}
+
+/// The chain's roles assumed one after the other, starting from this library's SSO provider.
+async fn chained_over_sso(call: &Call, chain: SsoRoleChain, name: &str, source: &ProfileSource, region: &str) -> SharedCredentialsProvider {
+    // The STS calls use the selected profile's settings (endpoint, retries), as aws-config's
+    // own chain does, and the call's environment without keys that could answer instead.
+    let env = call.env.with(&[("AWS_ACCESS_KEY_ID", None), ("AWS_SECRET_ACCESS_KEY", None), ("AWS_SESSION_TOKEN", None)]);
+    let sts_config = crate::service_config::loader(&Call::new(call.ctx.clone(), env))
+        .region(aws_config::Region::new(region.to_string()))
+        .profile_name(name)
+        .profile_files(source.profile_files(&call.env))
+        .no_credentials()
+        .load()
+        .await;
+    let mut provider = SharedCredentialsProvider::new(SsoCredentialsProvider::new(call, chain.base, source.clone()));
+    for hop in chain.hops {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(hop.role_arn)
+            .region(aws_config::Region::new(region.to_string()))
+            .configure(&sts_config);
+        if let Some(id) = hop.external_id {
+            builder = builder.external_id(id);
+        }
+        if let Some(session) = hop.session_name {
+            builder = builder.session_name(session);
+        }
+        if let Some(duration) = hop.duration {
+            builder = builder.session_length(duration);
+        }
+        provider = SharedCredentialsProvider::new(builder.build_from_provider(provider).await);
+    }
+    provider
 }
 
 /// The account and role of an SSO role credential, when the call names one.
@@ -262,7 +366,7 @@ impl ExportedCredentials {
             access_key_id: creds.access_key_id().to_string(),
             secret_access_key: with_secrets.then(|| creds.secret_access_key().to_string()),
             session_token: if with_secrets { creds.session_token().map(str::to_string) } else { None },
-            expiration: creds.expiry().map(|e| crate::token_cache::format_timestamp(time::OffsetDateTime::from(e))),
+            expiration: creds.expiry().and_then(crate::token_cache::from_system_time).map(crate::token_cache::format_timestamp),
             account_id: account_id.or_else(|| creds.account_id().map(|a| a.as_str().to_string())),
             role_name: None,
         }

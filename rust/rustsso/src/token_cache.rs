@@ -70,6 +70,15 @@ pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
     })
 }
 
+/// A system time as a date, when it is one the date types can hold (years 1 to 9999 here).
+pub fn from_system_time(t: std::time::SystemTime) -> Option<OffsetDateTime> {
+    let nanos: i128 = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_nanos()).ok()?,
+        Err(before) => -i128::try_from(before.duration().as_nanos()).ok()?,
+    };
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().filter(|d| (1..=9999).contains(&d.year()))
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ`, the CLI's format (aws-config's reader rejects offsets).
 pub fn format_timestamp(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
@@ -187,13 +196,71 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 fn replace_file(from: &Path, to: &Path) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        match std::fs::rename(from, to) {
+        match platform::replace(from, to) {
             Ok(()) => return Ok(()),
             Err(e) if cfg!(windows) && Instant::now() < deadline && matches!(e.raw_os_error(), Some(5) | Some(32) | Some(33)) => {
                 std::thread::sleep(Duration::from_millis(20));
             }
             Err(e) => return Err(io_error("replace", to, &e)),
         }
+    }
+}
+
+#[cfg(not(windows))]
+mod platform {
+    /// A rename keeps the new file's own mode, which the writers set.
+    pub fn replace(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+        std::fs::rename(from, to)
+    }
+}
+
+#[cfg(windows)]
+mod platform {
+    use std::os::windows::ffi::OsStrExt;
+
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn ReplaceFileW(
+            replaced: *const u16,
+            replacement: *const u16,
+            backup: *const u16,
+            flags: u32,
+            exclude: *mut core::ffi::c_void,
+            reserved: *mut core::ffi::c_void,
+        ) -> i32;
+    }
+    const REPLACEFILE_IGNORE_MERGE_ERRORS: u32 = 0x2;
+    const ERROR_FILE_NOT_FOUND: i32 = 2;
+
+    fn wide(path: &std::path::Path) -> Vec<u16> {
+        path.as_os_str().encode_wide().chain(std::iter::once(0)).collect()
+    }
+
+    /// ReplaceFileW keeps the replaced file's security descriptor (a locked-down config stays
+    /// locked down) and attributes; a rename would give the new file the folder's inherited
+    /// ACL. A target that does not exist yet is created by a rename.
+    pub fn replace(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+        let (to_w, from_w) = (wide(to), wide(from));
+        // SAFETY: both are NUL-terminated UTF-16 strings that outlive the call; the other
+        // pointers may be null.
+        let ok = unsafe {
+            ReplaceFileW(
+                to_w.as_ptr(),
+                from_w.as_ptr(),
+                std::ptr::null(),
+                REPLACEFILE_IGNORE_MERGE_ERRORS,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        if ok != 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if error.raw_os_error() == Some(ERROR_FILE_NOT_FOUND) && !to.exists() {
+            return std::fs::rename(from, to);
+        }
+        Err(error)
     }
 }
 

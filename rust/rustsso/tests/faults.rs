@@ -123,3 +123,19 @@ fn every_service_survives_every_fault() {
     s.fake.clear_faults();
     println!("faults injected: {injected} across {} services", TARGETS.len());
 }
+
+#[test]
+fn an_expiration_past_the_year_9999_is_an_invalid_response_not_a_panic() {
+    let s = Sandbox::new("");
+    for expiration in ["253402300800000", "9223372036854775807"] {
+        s.fake.set_fault(Fault::raw_body(
+            "sso:GetRoleCredentials",
+            &format!(r#"{{"roleCredentials":{{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"c2VjcmV0","sessionToken":"dG9rZW4=","expiration":{expiration}}}}}"#),
+        ));
+        let (status, err) = portal(&s, 10000).expect_err("refused");
+        assert_eq!(status, "ServiceError", "{err}");
+        assert_eq!(err["code"], "InvalidResponse", "{err}");
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains("9999") && message.contains("127.0.0.1"), "names the endpoint: {message}");
+    }
+}

@@ -350,3 +350,52 @@ fn a_token_of_another_portal_is_no_token() {
     assert_eq!(resolve(&profile).unwrap_err().0, "SsoTokenNotFound");
     assert_eq!(s.total_calls(), 0);
 }
+
+#[test]
+fn configurations_in_one_process_never_share_role_credentials() {
+    // Same session, profile, account and role, but another home, start URL and endpoint: the
+    // second configuration has no token of its own and must not get the first one's keys.
+    let a = Sandbox::new(&sso_config("dev", "test-sso"));
+    a.write_cli_token("test-sso", &a.issue(Some("test-sso"), 3600, true));
+    a.caller.enter();
+    let first = call("credentials.resolve", json!({"auth": {"profile": "dev"}, "include_secrets": true})).expect("first resolves");
+    let b =
+        Sandbox::sharing(&sso_config("dev", "test-sso").replace(START_URL, "https://other-org.awsapps.com/start"), a.caller.ctx.clone());
+    b.caller.enter();
+    let (status, _) = call("credentials.resolve", json!({"auth": {"profile": "dev"}})).expect_err("the second has no token");
+    assert_eq!(status, "SsoTokenNotFound");
+    assert_eq!(b.fake.count("sso:GetRoleCredentials"), 0);
+    // The same token file and start URL, but another portal endpoint: its own GetRoleCredentials.
+    let c = Sandbox::sharing(&sso_config("dev", "test-sso"), a.caller.ctx.clone());
+    c.set_env("HOME", Some(&a.home.to_string_lossy()));
+    c.set_env("USERPROFILE", Some(&a.home.to_string_lossy()));
+    c.write_cli_token("test-sso", &c.issue(Some("test-sso"), 3600, true));
+    std::fs::copy(c.token_path("test-sso"), a.token_path("test-sso")).unwrap();
+    c.caller.enter();
+    let third = call("credentials.resolve", json!({"auth": {"profile": "dev"}, "include_secrets": true})).expect("third resolves");
+    assert_eq!(c.fake.count("sso:GetRoleCredentials"), 1, "its own portal was asked");
+    assert_ne!(third["credentials"]["access_key_id"], first["credentials"]["access_key_id"]);
+}
+
+#[test]
+fn a_role_chain_over_sso_refreshes_through_the_locked_cli_writer() {
+    let session = unique("s");
+    let s = Sandbox::new(&format!(
+        "{}\n[profile mid]\nrole_arn = arn:aws:iam::555566667777:role/Auditor\nsource_profile = sso-src\nrole_session_name = audit\nregion = us-east-1\n\n\
+         [profile top]\nrole_arn = arn:aws:iam::999988887777:role/Top\nsource_profile = mid\nregion = us-east-1\n",
+        sso_config("sso-src", &session)
+    ));
+    let token = s.issue(Some(&session), 120, true);
+    let path = s.write_cli_token(&session, &token);
+    for _ in 0..3 {
+        let who = call("sts.get_caller_identity", json!({"auth": {"profile": "top"}})).expect("chained call");
+        assert!(who["result"]["arn"].as_str().unwrap().starts_with("arn:aws:sts::999988887777:assumed-role/Top/"), "{who}");
+    }
+    assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), 1, "one refresh, by this library");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("{\"startUrl\": ") && text.contains("\"refreshToken\": "), "the CLI's format, written by our writer");
+    assert_eq!(s.fake.count("sso:GetRoleCredentials"), 1);
+    assert_eq!(s.fake.count("sts:AssumeRole"), 2, "each hop once, then cached");
+    let mid = call("sts.get_caller_identity", json!({"auth": {"profile": "mid"}})).expect("one hop");
+    assert!(mid["result"]["arn"].as_str().unwrap().contains(":assumed-role/Auditor/audit"), "{mid}");
+}
