@@ -56,6 +56,16 @@ pub struct EditResult {
     pub removed: Vec<String>,
     /// Sections added or changed (or, in a dry run, that would be).
     pub sections_written: Vec<String>,
+    /// With an owner: sections not written because a value cannot be (the others are).
+    pub rejected: Vec<Rejected>,
+}
+
+/// A section an owner's edit left out because one of its values cannot be written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejected {
+    pub section: String,
+    /// Names the key and the reason; never the value's text beyond what the key says.
+    pub reason: String,
 }
 
 /// What an edit did to the text besides the new text itself.
@@ -65,6 +75,7 @@ pub struct EditOutcome {
     pub skipped: Vec<String>,
     pub removed: Vec<String>,
     pub written: Vec<String>,
+    pub rejected: Vec<Rejected>,
 }
 
 fn normalise_header(line: &str) -> Option<String> {
@@ -106,17 +117,44 @@ fn line_key(line: &str) -> Option<&str> {
     l.split_once('=').map(|(key, _)| key.trim())
 }
 
-/// The value part of a line split into the value and an inline comment (whitespace followed by
-/// `#` or `;`, as the AWS config parsers read it), which is kept when the value changes.
+/// The value part of a line split into the value and an inline comment, exactly as aws-config
+/// reads it: a `#` or `;` after any whitespace starts the comment, and only spaces and tabs are
+/// trimmed. The comment (with the whitespace before it) is kept when the value changes.
 fn split_comment(value: &str) -> (&str, &str) {
-    let bytes = value.as_bytes();
-    for i in 1..bytes.len() {
-        if (bytes[i] == b'#' || bytes[i] == b';') && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') {
-            let start = value[..i].trim_end().len();
-            return (value[..start].trim(), &value[start..]);
+    const TRIMMED: &[char] = &[' ', '\t'];
+    let mut prev_whitespace = false;
+    for (i, c) in value.char_indices() {
+        if (c == '#' || c == ';') && prev_whitespace {
+            let start = value[..i].trim_end_matches(TRIMMED).len();
+            return (value[..start].trim_matches(TRIMMED), &value[start..]);
         }
+        prev_whitespace = c.is_whitespace();
     }
-    (value.trim(), "")
+    (value.trim_matches(TRIMMED), "")
+}
+
+/// Why a value cannot be written so that every parser (aws-config, botocore, the .NET SDK)
+/// reads it back as given, if it cannot: line breaks and other controls, whitespace at either
+/// end (Python strips Unicode spaces, aws-config only spaces and tabs), and a `#` or `;` that
+/// starts the value or follows whitespace (an inline comment to aws-config, text to botocore).
+pub fn unwritable_value(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return Some("it is empty");
+    }
+    if value.chars().any(char::is_control) {
+        return Some("it contains a line break or another control character");
+    }
+    if value.trim() != value {
+        return Some("it starts or ends with whitespace");
+    }
+    let mut prev_whitespace = true;
+    for c in value.chars() {
+        if (c == '#' || c == ';') && prev_whitespace {
+            return Some("a '#' or ';' at its start or after whitespace would be read as a comment by some tools");
+        }
+        prev_whitespace = c.is_whitespace();
+    }
+    None
 }
 
 /// Every (start, end) range of a section with this (normalised) header, in file order; the
@@ -199,12 +237,20 @@ pub fn edit_owned(text: &str, sections: &[SectionEdit], remove: &[String], owner
         if !valid_token(&header) {
             return Err(Error::invalid_request(format!("'{}' is not a valid section name.", section.header)));
         }
-        for (k, v) in &section.values {
-            if !valid_token(k) || k.contains(' ') || v.chars().any(|c| c.is_control()) || v.trim() != v || v.is_empty() {
-                return Err(Error::invalid_request(format!(
-                    "The value for '{k}' in [{header}] is empty or contains characters a config file cannot hold."
-                )));
+        let unwritable = section.values.iter().find_map(|(k, v)| {
+            if !valid_token(k) || k.contains(' ') {
+                return Some(format!("'{k}' in [{header}] is not a valid key name."));
             }
+            unwritable_value(v).map(|why| format!("The value for '{k}' in [{header}] cannot be written: {why}."))
+        });
+        if let Some(reason) = unwritable {
+            // A writer that owns many sections (Sync-AWSSSOProfile) writes the others and
+            // reports this one; a single edit fails as a whole.
+            if owner.is_none() {
+                return Err(Error::invalid_request(reason));
+            }
+            outcome.rejected.push(Rejected { section: header, reason });
+            continue;
         }
         let ranges = section_ranges(&lines, &header);
         if let (Some(owner), Some(last)) = (owner, ranges.last()) {
@@ -245,7 +291,10 @@ pub fn edit_owned(text: &str, sections: &[SectionEdit], remove: &[String], owner
                     let value_part = line.split_once('=').map(|(_, val)| val).unwrap_or("");
                     let (current, comment) = split_comment(value_part);
                     if current != v {
-                        let updated = format!("{indent}{k} = {v}{comment}");
+                        // The comment must stay a comment after the new value (the whitespace
+                        // that made it one may have belonged to the old value).
+                        let gap = if comment.is_empty() || comment.starts_with([' ', '\t']) { "" } else { " " };
+                        let updated = format!("{indent}{k} = {v}{gap}{comment}");
                         lines[i].text = updated;
                         changed = true;
                     }
@@ -277,6 +326,9 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     // -ProfileLocation (resolved by PowerShell), AWS_CONFIG_FILE or ~/.aws/config; `~` expanded
     // as aws-config expands it for reading, so edits land in the file that is read.
     let path: PathBuf = crate::config::ProfileSource::new(p.path.as_deref(), &call.env).config_file(&call.env)?;
+    // The file a symbolic link points to is the one replaced, so it is also the one locked: two
+    // writers that reach one file through different links are serialised.
+    let path = resolve_links(&path);
     // Our writers take a lock beside the file, and the file is read under it, so two edits at
     // once (two PowerShell sessions, say) are applied one after the other and lose nothing.
     let _lock = if p.dry_run { None } else { Some(lock_config(&path)?) };
@@ -325,8 +377,6 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     let changed = before != after;
     let mut written = false;
     if changed && !p.dry_run {
-        // Replace the file a symbolic link points to, not the link.
-        let path = std::fs::canonicalize(&path).unwrap_or(path.clone());
         let mode = std::fs::metadata(&path).map(|m| m.permissions()).ok();
         crate::token_cache::write_atomic(&path, after.as_bytes())?;
         if let Some(perms) = mode {
@@ -342,6 +392,7 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
         skipped: outcome.skipped,
         removed: outcome.removed,
         sections_written: outcome.written,
+        rejected: outcome.rejected,
     })
 }
 
@@ -378,6 +429,29 @@ fn apply(before: &str, p: &EditParams) -> Result<EditOutcome> {
     let mut outcome = edit_owned(body, &p.sections, &p.remove, p.owner.as_ref(), p.prune)?;
     outcome.text = format!("{bom}{}", outcome.text);
     Ok(outcome)
+}
+
+/// The file a path names after following symbolic links (a file that does not exist yet: its
+/// folder's links followed, so that its lock and its later replacement agree).
+fn resolve_links(path: &std::path::Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return strip_verbatim(real);
+    }
+    match (path.parent().filter(|d| !d.as_os_str().is_empty()).map(std::fs::canonicalize), path.file_name()) {
+        (Some(Ok(dir)), Some(name)) => strip_verbatim(dir).join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// `canonicalize` on Windows gives `\\?\C:\...`; messages and the AWS CLI use `C:\...`.
+fn strip_verbatim(path: PathBuf) -> PathBuf {
+    #[cfg(windows)]
+    if let Some(rest) = path.to_str().and_then(|p| p.strip_prefix(r"\\?\")) {
+        if rest.as_bytes().get(1) == Some(&b':') {
+            return PathBuf::from(rest);
+        }
+    }
+    path
 }
 
 /// The lock of a config file's writers: `.<name>.lock` beside it.
@@ -489,5 +563,51 @@ mod tests {
         assert_eq!(out, "[profile d]\nregion = us-east-1\n\n[profile d]\nregion = ap-south-1\n");
         let added = edit_text(text, &[SectionEdit { header: "profile d".into(), values: vec![("output".into(), "json".into())] }]).unwrap();
         assert_eq!(added, format!("{text}output = json\n"));
+    }
+
+    #[test]
+    fn values_are_compared_as_aws_config_reads_them_and_reruns_are_identical() {
+        let owner = Owner { key: "managed_by".into(), value: "sync".into() };
+        let edit = |role: &str| {
+            vec![SectionEdit {
+                header: "profile p".into(),
+                values: vec![("sso_role_name".into(), role.into()), ("managed_by".into(), "sync".into())],
+            }]
+        };
+        // A line whose comment follows a non-ASCII space: the value is what aws-config reads.
+        let text = "[profile p]\nsso_role_name = Admin\u{a0}# note\nmanaged_by = sync\n";
+        assert_eq!(split_comment(" Admin\u{a0}# note"), ("Admin\u{a0}", "# note"));
+        let once = edit_owned(text, &edit("Admin\u{a0}"), &[], Some(&owner), false).unwrap();
+        assert_eq!(once.rejected.len(), 1, "a value ending in a non-ASCII space is refused");
+        assert_eq!(once.text, text);
+        let renamed = edit_owned(text, &edit("Reader"), &[], Some(&owner), false).unwrap();
+        assert_eq!(renamed.text, "[profile p]\nsso_role_name = Reader # note\nmanaged_by = sync\n");
+        let again = edit_owned(&renamed.text, &edit("Reader"), &[], Some(&owner), false).unwrap();
+        assert_eq!(again.text, renamed.text, "a rerun is byte-identical");
+    }
+
+    #[test]
+    fn values_that_parsers_read_differently_are_refused_per_section() {
+        let owner = Owner { key: "managed_by".into(), value: "sync".into() };
+        for bad in ["R #c", "R\u{a0}#c", "R ;c", "#R", "R\nx", " R", "R\u{a0}", ""] {
+            assert!(unwritable_value(bad).is_some(), "{bad:?}");
+            let sections = vec![
+                SectionEdit {
+                    header: "profile bad".into(),
+                    values: vec![("sso_role_name".into(), bad.into()), ("managed_by".into(), "sync".into())],
+                },
+                SectionEdit {
+                    header: "profile good".into(),
+                    values: vec![("sso_role_name".into(), "R#c".into()), ("managed_by".into(), "sync".into())],
+                },
+            ];
+            let out = edit_owned("", &sections, &[], Some(&owner), false).unwrap();
+            assert_eq!(out.rejected.iter().map(|r| r.section.as_str()).collect::<Vec<_>>(), vec!["profile bad"], "{bad:?}");
+            assert_eq!(out.text, "[profile good]\nsso_role_name = R#c\nmanaged_by = sync\n", "the others are written");
+            assert!(edit_text("", &sections[..1]).is_err(), "a single edit fails: {bad:?}");
+        }
+        for good in ["R#c", "ReadOnly", "a;b", "https://x/start", "R \u{e9}"] {
+            assert_eq!(unwritable_value(good), None, "{good:?}");
+        }
     }
 }
