@@ -76,10 +76,17 @@ fn boundary(f: impl FnOnce() -> (Status, String)) -> (Status, String) {
 }
 
 /// Moves `s` to the heap as a C string for the caller (interior NULs are replaced).
+/// The answer as a C string, in an allocation of exactly its size (so that handing it over
+/// never reallocates and leaves a copy behind); the text it was made from is zeroed, as the
+/// answer itself is by [`rsso_string_free`]: answers may carry exported secrets.
 fn into_c_string(s: String) -> *mut c_char {
-    let bytes: Vec<u8> = s.into_bytes().into_iter().map(|b| if b == 0 { b' ' } else { b }).collect();
-    // Cannot fail: NUL bytes were replaced above.
-    CString::new(bytes).map(CString::into_raw).unwrap_or(ptr::null_mut())
+    let mut text = s.into_bytes();
+    let mut bytes = Vec::with_capacity(text.len() + 1);
+    bytes.extend(text.iter().map(|&b| if b == 0 { b' ' } else { b }));
+    bytes.push(0);
+    zeroize::Zeroize::zeroize(&mut text);
+    // Cannot fail: the only NUL is the last byte.
+    CString::from_vec_with_nul(bytes).map(CString::into_raw).unwrap_or(ptr::null_mut())
 }
 
 /// The library's version (the crate version, e.g. `0.1.0`).
@@ -159,8 +166,10 @@ pub unsafe extern "C" fn rsso_string_free(s: *mut c_char) {
         let _ = catch_unwind(|| {
             // SAFETY: per the contract, `s` came from CString::into_raw in this library.
             let answer = unsafe { CString::from_raw(s) };
-            let large = answer.as_bytes().len() >= LARGE_ANSWER;
-            drop(answer);
+            let mut bytes = answer.into_bytes_with_nul();
+            let large = bytes.len() >= LARGE_ANSWER;
+            zeroize::Zeroize::zeroize(&mut bytes);
+            drop(bytes);
             if large {
                 release_free_memory();
             }

@@ -71,21 +71,23 @@ pub fn dispatch_bytes(ctx: &Arc<Context>, call_id: u64, bytes: &[u8]) -> Result<
     let request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
     let call = Call::new(ctx.clone(), env_view(request.env.as_ref())?);
     let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
-    let json = dispatch(&call, call_id, timeout, &request.op, request.params)?;
+    let mut json = dispatch(&call, call_id, timeout, &request.op, request.params)?;
     let warnings = call.take_warnings();
     if warnings.is_empty() {
         return Ok(json);
     }
     // Rare: the answer is read back to add the warnings to its diagnostics.
-    let mut result: serde_json::Value =
-        serde_json::from_str(&json).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))?;
-    match result.as_object_mut().and_then(|o| o.get_mut("meta")).and_then(|m| m.as_object_mut()) {
-        Some(meta) => {
-            meta.insert("warnings".into(), serde_json::json!(warnings));
-        }
-        None => result = serde_json::json!({ "result": result, "meta": { "warnings": warnings } }),
+    let parsed = serde_json::from_str::<serde_json::Value>(&json);
+    zeroize::Zeroize::zeroize(&mut json);
+    let mut result = parsed.map_err(|e| Error::internal(format!("Could not encode the response: {e}")))?;
+    if let Some(meta) = result.as_object_mut().and_then(|o| o.get_mut("meta")).and_then(|m| m.as_object_mut()) {
+        meta.insert("warnings".into(), serde_json::json!(warnings));
+    } else {
+        result = serde_json::json!({ "result": result, "meta": { "warnings": warnings } });
     }
-    to_json(&result)
+    let answer = to_json(&result);
+    zeroize_value(&mut result);
+    answer
 }
 
 /// Runs one operation; its answer as JSON text, written straight from the operation's typed
@@ -173,13 +175,72 @@ fn run<T: Serialize>(
     to_json(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
 }
 
+/// The parameters as the operation's type. The request tree may carry a secret key or a
+/// session token: every string in it is zeroed before it is freed, whatever the outcome (the
+/// typed parameters keep secrets in zeroing strings of their own).
 fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T> {
-    let params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
-    serde_json::from_value(params).map_err(|e| json_error("parameters", &e))
+    let mut params = if params.is_null() { serde_json::Value::Object(Default::default()) } else { params };
+    let parsed = T::deserialize(&params).map_err(|e| json_error("parameters", &e));
+    zeroize_value(&mut params);
+    parsed
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))
+/// Zeroes every string (keys too) of a JSON tree.
+pub(crate) fn zeroize_value(value: &mut serde_json::Value) {
+    use zeroize::Zeroize;
+    match value {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(zeroize_value),
+        serde_json::Value::Object(map) => {
+            for (mut key, mut item) in std::mem::take(map) {
+                key.zeroize();
+                zeroize_value(&mut item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An answer's JSON text. Answers may carry exported secrets: the buffer is grown by copying
+/// into a new one and zeroing the old, so no copy of the text is freed unzeroed.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    let mut out = ZeroingBuffer(Vec::with_capacity(256));
+    serde_json::to_writer(&mut out, value).map_err(|e| Error::internal(format!("Could not encode the response: {e}")))?;
+    // serde_json writes valid UTF-8.
+    String::from_utf8(std::mem::take(&mut out.0)).map_err(|_| Error::internal("The response was not UTF-8."))
+}
+
+/// A byte buffer that zeroes what it leaves behind when it grows.
+pub(crate) struct ZeroingBuffer(pub Vec<u8>);
+
+impl ZeroingBuffer {
+    /// Room for `additional` more bytes, in a new allocation when needed (the old one zeroed).
+    pub fn reserve(&mut self, additional: usize) {
+        let needed = self.0.len().saturating_add(additional);
+        if needed > self.0.capacity() {
+            let mut grown = Vec::with_capacity(needed.max(self.0.capacity().saturating_mul(2)));
+            grown.extend_from_slice(&self.0);
+            zeroize::Zeroize::zeroize(&mut self.0);
+            self.0 = grown;
+        }
+    }
+}
+
+impl std::io::Write for ZeroingBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.reserve(buf.len());
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for ZeroingBuffer {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
 }
 
 /// A JSON error message without the offending value, which could be a secret.
