@@ -29,9 +29,21 @@ fn a_refresh_whose_write_back_fails_keeps_the_new_token_and_warns() {
     assert!(warning.contains(&path.to_string_lossy().to_string()), "{warning}");
     assert!(!warning.contains(&token.access_token), "no secret in the warning");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the cache file is unchanged");
+    let reported = doc["result"]["token_expires_at"].as_str().unwrap_or_else(|| panic!("an expiry: {doc}"));
+    assert!(
+        reported > token.expires_at.as_str(),
+        "the new token's expiry is reported ({reported}), not the old one's ({})",
+        token.expires_at
+    );
     assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), 1);
     // The next commands of the session use the token kept in memory: no second refresh.
     s.caller.dispatch(0, json!({ "op": "sso.list_accounts", "params": { "auth": { "profile": profile } } })).unwrap();
+    // -Debug's "token valid until" of a service call names the new token's expiry too.
+    let listed: serde_json::Value = serde_json::from_str(
+        &s.caller.dispatch(0, json!({ "op": "s3.list_buckets", "params": { "auth": { "profile": profile } } })).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(listed["meta"]["token_expires_at"].as_str(), Some(reported), "{listed}");
     resolve(&profile).unwrap();
     assert_eq!(s.fake.count("oidc:CreateToken:refresh_token"), 1);
 }
