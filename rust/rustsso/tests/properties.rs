@@ -218,3 +218,53 @@ fn cache_text_never_panics_and_round_trips() {
         .unwrap();
     println!("cache text cases run: {CASES}");
 }
+
+#[test]
+fn written_config_values_read_back_as_given_or_are_refused() {
+    use aws_tools_rustsso::config_edit::{edit_owned, Owner, SectionEdit};
+    let s = Sandbox::new("");
+    let file = s.home.join("written-config");
+    let env = aws_tools_rustsso::env::EnvView::from_pairs(s.env_pairs());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let owner = Owner { key: "managed_by".into(), value: "sync".into() };
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: CASES / 5, failure_persistence: None, ..ProptestConfig::default() });
+    // Hostile role names: comment markers, every kind of space, controls, brackets, non-ASCII.
+    let value = "([a-zA-Z0-9]|[#;=\\[\\] \\t]|\u{a0}|\u{2003}|\u{3000}|[\u{0}-\u{1f}]|\u{7f}|\u{85}|\u{202e}|é){0,12}";
+    runner
+        .run(&(value, ini_text()), |(role, existing)| {
+            let edit = |role: &str| {
+                vec![
+                    SectionEdit {
+                        header: "profile p".into(),
+                        values: vec![("sso_role_name".into(), role.into()), ("managed_by".into(), "sync".into())],
+                    },
+                    SectionEdit {
+                        header: "profile other".into(),
+                        values: vec![("region".into(), "eu-west-1".into()), ("managed_by".into(), "sync".into())],
+                    },
+                ]
+            };
+            let base = format!("{existing}\n[profile p]\nsso_role_name = Old # keep\nmanaged_by = sync\n");
+            let Ok(out) = edit_owned(&base, &edit(&role), &[], Some(&owner), false) else { return Ok(()) };
+            prop_assert!(
+                out.written.contains(&"profile other".to_string()) || base.contains("[profile other]"),
+                "the other section is written"
+            );
+            std::fs::write(&file, &out.text).unwrap();
+            let source = aws_tools_rustsso::config::ProfileSource::new(Some(&file.to_string_lossy()), &env);
+            let Ok(profiles) = rt.block_on(source.load(&env)) else { return Ok(()) };
+            if out.rejected.is_empty() {
+                let read = profiles.get_profile("p").and_then(|p| p.get("sso_role_name")).map(str::to_string);
+                prop_assert_eq!(read.as_deref(), Some(role.as_str()), "read back as written");
+                let again = edit_owned(&out.text, &edit(&role), &[], Some(&owner), false).unwrap();
+                prop_assert_eq!(&again.text, &out.text, "a rerun is byte-identical");
+            } else {
+                prop_assert!(aws_tools_rustsso::config_edit::unwritable_value(&role).is_some());
+                prop_assert!(out.text.contains("sso_role_name = Old # keep"), "the refused section is left as it was");
+            }
+            Ok(())
+        })
+        .unwrap();
+    println!("written config value cases run: {}", CASES / 5);
+}
