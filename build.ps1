@@ -333,7 +333,7 @@ function Invoke-Docs {
         }
         Write-Host "Logging in to the local fake AWS ($($fake.Endpoint)) as profile 'my-dev' with headless Chromium"
         Invoke-InSsoSandbox -Sandbox $sandbox {
-            & $shell -NoProfile -NonInteractive -Command "Import-Module $ModuleName; Invoke-AWSSSOLogin -ProfileName my-dev -TimeoutSec 30 6>`$null | Out-Null"
+            & $shell -NoProfile -NonInteractive -Command "Import-Module $ModuleName; Invoke-AWSSSOLogin -ProfileName my-dev -TimeoutSec 30 -BrowserCommand '$(Get-ChromiumLauncherPath)' 6>`$null | Out-Null"
             if ($LASTEXITCODE -ne 0) { throw 'The login for the screenshot failed.' }
         }
         $port = (Get-Content -Raw -LiteralPath $record | ConvertFrom-Json).port

@@ -33,7 +33,7 @@ BeforeAll {
                 $info = $null; $warnings = $null
                 $watch = [System.Diagnostics.Stopwatch]::StartNew()
                 try {
-                    $run.Result = Invoke-AWSSSOLogin -ProfileName $ProfileName -TimeoutSec 15 -InformationVariable info -WarningVariable warnings 6>$null 3>$null
+                    $run.Result = Invoke-AWSSSOLogin -ProfileName $ProfileName -TimeoutSec 15 -BrowserCommand (Get-ChromiumLauncherPath) -InformationVariable info -WarningVariable warnings 6>$null 3>$null
                 } catch { $run.Error = $_ }
                 $run.Seconds = $watch.Elapsed.TotalSeconds
                 $run.Output = (@($info) + @($warnings) + @($run.Error) | Where-Object { $null -ne $_ } | ForEach-Object { "$_" }) -join "`n"

@@ -205,6 +205,88 @@ Describe 'Streaming and cancellation' {
     }
 }
 
+Describe 'Answers the module cannot trust' {
+    BeforeAll {
+        function script:Invoke-Bounded([string] $Command, [int] $Seconds = 30) {
+            # Runs a command in a runspace of its own, so that one that never ends fails the test
+            # instead of hanging it; returns what it wrote and the error it ended with.
+            $ps = [powershell]::Create()
+            try {
+                [void]$ps.AddScript("Import-Module '$($env:RUSTSSO_TEST_MODULE)/AWS.Tools.RustSSO.psd1'; try { $Command } catch { `$_ }")
+                $handle = $ps.BeginInvoke()
+                if (-not $handle.AsyncWaitHandle.WaitOne($Seconds * 1000)) {
+                    $ps.Stop()
+                    throw "'$Command' was still running after $Seconds s."
+                }
+                $items = @($ps.EndInvoke($handle))
+                [pscustomobject]@{
+                    Output = @($items | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] })
+                    Error  = @($items | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Select-Object -First 1
+                }
+            } finally { $ps.Dispose() }
+        }
+        function script:Set-Fault([hashtable] $Fault) { Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method POST -Body $Fault | Out-Null }
+        function script:Assert-Printable([string] $Text, [string] $Because) {
+            # No C0 control but tab and newline, no DEL or C1 control, no bidi control.
+            $Text | Should -Not -Match '[\x00-\x08\x0B-\x1F\x7F-\x9F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]' -Because $Because
+        }
+        $script:Static = @{ AccessKey = 'AKIDEXAMPLESTATIC'; SecretKey = 'static-secret-key-example'; EndpointUrl = $Fake.Endpoint; Region = 'us-east-1' }
+        $esc = [char]0x1B
+        $script:Hostile = "Denied $esc]52;c;SGVsbG8=$([char]7) $esc[2K $esc[8m hidden $([char]0x202E)txt.exe`r over"
+    }
+    BeforeEach { Invoke-FakeAws -Fake $Fake -Path '/_fake/counters/reset' -Method POST | Out-Null }
+    AfterEach { Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method DELETE | Out-Null }
+
+    It 'stops Get-S3Bucket with PaginationLoop when ListBuckets answers the token it was called with' {
+        Set-Fault @{ operation = 's3:ListBuckets'; body = '<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><DisplayName>loop</DisplayName><ID>1</ID></Owner><Buckets><Bucket><Name>loop-bucket</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets><ContinuationToken>same-token</ContinuationToken></ListAllMyBucketsResult>' }
+        $run = Invoke-Bounded "Get-S3Bucket -AccessKey AKIDEXAMPLESTATIC -SecretKey static-secret-key-example -EndpointUrl '$($Fake.Endpoint)' -Region us-east-1"
+        $run.Error.FullyQualifiedErrorId | Should -Be 'PaginationLoop,Get-S3Bucket'
+        $run.Error.CategoryInfo.Category | Should -Be 'InvalidResult'
+        $run.Error.Exception.Message | Should -Match 'ListBuckets'
+        Get-FakeAwsCounter -Fake $Fake -Operation 's3:ListBuckets' | Should -BeLessOrEqual 3
+    }
+
+    It 'stops <Command> with PaginationLoop when <Operation> answers the token it was called with' -ForEach @(
+        @{ Command = 'Get-SSOAccountList -ProfileName sso-dev'; Operation = 'sso:ListAccounts'; Body = '{"accountList":[{"accountId":"111122223333","accountName":"Loop","emailAddress":"loop@example.com"}],"nextToken":"same"}' }
+        @{ Command = 'Get-SSOAccountRoleList -ProfileName sso-dev -AccountId 111122223333'; Operation = 'sso:ListAccountRoles'; Body = '{"roleList":[{"roleName":"Loop","accountId":"111122223333"}],"nextToken":"same"}' }
+        @{ Command = 'Sync-AWSSSOProfile -SessionName dev-sso -WhatIf'; Operation = 'sso:ListAccounts'; Body = '{"accountList":[{"accountId":"111122223333","accountName":"Loop","emailAddress":"loop@example.com"}],"nextToken":"same"}' }
+    ) {
+        Set-Fault @{ operation = $Operation; body = $Body }
+        $run = Invoke-Sandboxed { Invoke-Bounded $Command }
+        $run.Error.FullyQualifiedErrorId | Should -Be ('PaginationLoop,' + ($Command -split ' ')[0])
+        Get-FakeAwsCounter -Fake $Fake -Operation $Operation | Should -BeLessOrEqual 3
+    }
+
+    It 'keeps control characters of a service error message out of the ErrorRecord' {
+        Set-Fault @{ operation = 'sso:ListAccounts'; status = 400; error_code = 'InvalidRequestException'; message = $Hostile }
+        $record = Invoke-Sandboxed { try { Get-SSOAccountList -ProfileName sso-dev | Out-Null } catch { $_ } }
+        $record.FullyQualifiedErrorId | Should -Be 'InvalidRequestException,Get-SSOAccountList'
+        $record.Exception.Message | Should -Match 'Denied .*hidden'
+        Assert-Printable $record.Exception.Message 'the message is the server''s text'
+        Assert-Printable ($record | Format-List * -Force | Out-String) 'the record as shown'
+        Assert-Printable $record.ToString() 'the record as a string'
+    }
+
+    It 'keeps control characters of portal names out of what is shown, and identifiers as they are' {
+        Set-Fault @{ operation = 'sso:ListAccounts'; body = '{"accountList":[{"accountId":"111122223333","accountName":"Prod\u001b[8m hidden\u202e","emailAddress":"ops\u001b]52;c;SGVsbG8=\u0007@example.com"}]}' }
+        Set-Fault @{ operation = 'sso:ListAccountRoles'; body = '{"roleList":[{"roleName":"Read\u001b[2KOnly","accountId":"111122223333"}]}' }
+        $account, $role = Invoke-Sandboxed {
+            $a = Get-SSOAccountList -ProfileName sso-dev
+            $a
+            $a | Get-SSOAccountRoleList -ProfileName sso-dev
+        }
+        $account.AccountId | Should -Be '111122223333'
+        $account.AccountName | Should -Match '^Prod.* hidden'
+        Assert-Printable $account.AccountName 'AccountName is for display'
+        Assert-Printable $account.EmailAddress 'EmailAddress is for display'
+        Assert-Printable ($account | Format-List * | Out-String) 'the account as shown'
+        # The role name goes back to the service (GetRoleCredentials): kept, only its display is cleaned.
+        $role.RoleName | Should -BeExactly ('Read' + [char]0x1B + '[2KOnly')
+        Assert-Printable $role.ToString() 'the role as a string'
+        Assert-Printable ($role | Format-Table | Out-String) 'the role as shown'
+    }
+}
+
 Describe 'Default credential order' {
     BeforeEach { Clear-AWSCredential; Clear-DefaultAWSRegion }
 
@@ -321,6 +403,43 @@ Describe 'SSO commands and diagnostics' {
         }
     }
 
+    It 'opens no URL that could split into several arguments or hide text' {
+        # The probe of the review: a device verification URL that reached the browser as three arguments.
+        $hostile = @(
+            'https://device.example.com/?user_code=ABCD\" --renderer-cmd-prefix=evil.exe "'
+            'https://device.example.com/?user_code=AB CD'
+            "https://device.example.com/?user_code=AB`tCD"
+            'https://device.example.com/?user_code="ABCD"'
+            "https://device.example.com/?user_code='ABCD'"
+            'https://device.example.com/a\b'
+            ('https://device.example.com/?x=' + [char]0x1B + '[8m')
+            ('https://device.example.com/?x=' + [char]0x85)
+            ('https://device.example.com/?x=' + [char]0x3000 + '--flag')
+            ('https://device.example.com/?x=' + [char]0x202E)
+            'http://127.0.0.1:8080/authorize? --flag'
+        )
+        foreach ($bad in $hostile) {
+            [AWS.Tools.RustSSO.Interop.Commands]::IsOpenableUrl($bad) | Should -BeFalse -Because ($bad -replace '[^\x21-\x7e]', '?')
+        }
+        [AWS.Tools.RustSSO.Interop.Commands]::IsOpenableUrl('https://device.example.com/?user_code=ABCD-EFGH&x=%22%20') | Should -BeTrue
+    }
+
+    It 'quotes a browser command''s arguments by the Windows argv rules' -Skip:(-not (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue)) {
+        $python = (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+        $cases = @('plain', 'with space', 'x\" --renderer-cmd-prefix=evil.exe "', 'trailing\', 'C:\Program Files\tool\', 'a\\"b', '"', '', 'a\\\\b c', 'tab	inside', 'back\\slashes\\')
+        $code = 'import sys, json; print(json.dumps(sys.argv[1:]))'
+        $arguments = (@('-c', $code) + $cases | ForEach-Object { [AWS.Tools.RustSSO.Interop.Commands]::QuoteArgument($_) }) -join ' '
+        $info = New-Object System.Diagnostics.ProcessStartInfo -ArgumentList $python, $arguments
+        $info.UseShellExecute = $false
+        $info.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $echoed = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        $received = @($echoed | ConvertFrom-Json)
+        $received.Count | Should -Be $cases.Count
+        for ($i = 0; $i -lt $cases.Count; $i++) { $received[$i] | Should -BeExactly $cases[$i] }
+    }
+
     It 'says in -Verbose which endpoint was called and in -Debug where credentials came from' {
         Invoke-Sandboxed {
             $records = Get-S3Bucket -ProfileName sso-dev -Verbose -Debug 4>&1 5>&1
@@ -408,7 +527,88 @@ Describe 'Credential export' {
             # Single-quoted: Invoke-Expression expands nothing in a value.
             $ps[0] | Should -Be ("`$Env:AWS_ACCESS_KEY_ID='{0}'" -f $process.AccessKeyId)
             (Export-AWSCredential -ProfileName sso-dev -Format Env)[1] | Should -Match '^export AWS_SECRET_ACCESS_KEY='
-            (Export-AWSCredential -ProfileName sso-dev -Format WindowsCmd)[0] | Should -Match '^set AWS_ACCESS_KEY_ID='
+            (Export-AWSCredential -ProfileName sso-dev -Format WindowsCmd)[0] | Should -Match '^set "AWS_ACCESS_KEY_ID='
+        }
+    }
+
+    It 'refuses, in every format, credentials from a credential_process that would run code in a shell, naming the field only' {
+        # The probe of the review: a secret with U+2019 (PowerShell ends '...' there too) and a
+        # token with $(...) and &. Written as JSON escapes, so the process prints ASCII only.
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-hostile-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $answer = Join-Path $dir 'answer.json'
+        [System.IO.File]::WriteAllText($answer, '{"Version":1,"AccessKeyId":"ASIAHOSTILE000000001","SecretAccessKey":"abc\u2019; Write-Output PWNED; \u2019","SessionToken":"tok$(Write-Output PWNED)&echo PWNED","Expiration":"2099-01-01T00:00:00Z"}')
+        $pwsh = Get-ShellPath
+        Add-Content -LiteralPath $Sandbox.ConfigFile -Value "`n[profile hostile-process]`ncredential_process = `"$pwsh`" -NoProfile -NonInteractive -Command `"Get-Content -Raw -LiteralPath '$answer'`"`n"
+        try {
+            Invoke-Sandboxed {
+                foreach ($format in 'Process', 'PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd') {
+                    $record = $null; $out = @()
+                    try { $out = @(Export-AWSCredential -ProfileName hostile-process -Format $format) } catch { $record = $_ }
+                    $out.Count | Should -Be 0 -Because "nothing is written in format $format"
+                    $record.FullyQualifiedErrorId | Should -Be 'InvalidCredentialValue,Export-AWSCredential' -Because "format $format"
+                    $record.CategoryInfo.Category | Should -Be 'InvalidData'
+                    $record.Exception.Message | Should -Match '\bSecretAccessKey\b'
+                    $shown = ($record | Format-List * -Force | Out-String) + $record.Exception.ToString()
+                    $shown.Contains([string][char]0x2019) | Should -BeFalse -Because 'the error never quotes the value'
+                    $shown | Should -Not -Match 'PWNED'
+                }
+            }
+        } finally {
+            $text = Get-Content -LiteralPath $Sandbox.ConfigFile -Raw
+            Set-Content -LiteralPath $Sandbox.ConfigFile -Value ($text -replace "(?s)\r?\n\[profile hostile-process\].*$", '') -NoNewline
+            Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'refuses a <Field> that is not of its alphabet in every format' -ForEach @(
+        @{ Field = 'AccessKeyId'; Key = 'AKID; calc'; Secret = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY'; Token = $null }
+        @{ Field = 'SecretAccessKey'; Key = 'AKIDEXAMPLESTATIC'; Secret = "it's%PATH%"; Token = $null }
+        @{ Field = 'SessionToken'; Key = 'AKIDEXAMPLESTATIC'; Secret = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY'; Token = 'FwoGZX$(Write-Output PWNED)&echo PWNED' }
+        @{ Field = 'SessionToken'; Key = 'AKIDEXAMPLESTATIC'; Secret = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY'; Token = "FwoGZX`nexport PWNED=1" }
+    ) {
+        $credential = [AWS.Tools.RustSSO.AWSCredentials]::FromKeys($Key, $Secret, $Token)
+        foreach ($format in 'Process', 'PowerShell', 'Env', 'EnvNoExport', 'WindowsCmd') {
+            $record = $null; $out = @()
+            try { $out = @(Export-AWSCredential -Credential $credential -Format $format) } catch { $record = $_ }
+            $out.Count | Should -Be 0 -Because "nothing is written in format $format"
+            $record.FullyQualifiedErrorId | Should -Be 'InvalidCredentialValue,Export-AWSCredential' -Because "format $format"
+            $record.Exception.Message | Should -Match "\b$Field\b"
+            $record.Exception.Message | Should -Not -Match 'PWNED|calc|PATH'
+        }
+    }
+
+    It 'quotes values so that each shell reads back exactly what was exported' {
+        # Every character a key id, a base64 secret or token (and its URL-safe variant) can hold.
+        $key = 'AKIDEXAMPLESTATIC'
+        $secret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCY-EX_AMPLE=='
+        $token = 'IQoJb3JpZ2luX2VjE/v+//////////wEaCXVzLWVhc3QtMSJH-_MEUCIQD=='
+        $credential = [AWS.Tools.RustSSO.AWSCredentials]::FromKeys($key, $secret, $token)
+        $names = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'
+        $saved = @{}
+        foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+        try {
+            & { Export-AWSCredential -Credential $credential -Format PowerShell | Invoke-Expression }
+            $env:AWS_ACCESS_KEY_ID | Should -BeExactly $key
+            $env:AWS_SECRET_ACCESS_KEY | Should -BeExactly $secret
+            $env:AWS_SESSION_TOKEN | Should -BeExactly $token
+        } finally {
+            foreach ($name in $names) { Set-TestEnvironmentVariable -Name $name -Value $saved[$name] }
+        }
+        $bash = Get-Command bash -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($bash) {
+            foreach ($format in 'Env', 'EnvNoExport') {
+                $lines = @(Export-AWSCredential -Credential $credential -Format $format)
+                $script = ($lines -join "`n") + "`nprintf '%s\n' `"`$AWS_ACCESS_KEY_ID`" `"`$AWS_SECRET_ACCESS_KEY`" `"`$AWS_SESSION_TOKEN`""
+                $echoed = @(& $bash.Source -c $script)
+                $echoed | Should -Be @($key, $secret, $token) -Because "format $format"
+            }
+        }
+        if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+            $lines = @(Export-AWSCredential -Credential $credential -Format WindowsCmd)
+            $batch = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-export-' + [guid]::NewGuid().ToString('n') + '.cmd')
+            Set-Content -LiteralPath $batch -Value (@('@echo off') + $lines + @('echo(%AWS_ACCESS_KEY_ID%', 'echo(%AWS_SECRET_ACCESS_KEY%', 'echo(%AWS_SESSION_TOKEN%')) -Encoding ascii
+            try { @(& cmd.exe /d /c $batch) | Should -Be @($key, $secret, $token) } finally { Remove-Item -LiteralPath $batch -ErrorAction SilentlyContinue }
         }
     }
 

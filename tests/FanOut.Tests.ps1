@@ -274,6 +274,32 @@ Describe 'Sync-AWSSSOProfile' {
         }
     }
 
+    It 'writes every other profile when a role name cannot be written, and reruns byte-identically' {
+        Invoke-InSsoSandbox -Sandbox $Sync {
+            $state = Invoke-FakeAws -Fake $Fake -Path '/_fake/state'
+            $accounts = @($state.accounts | ForEach-Object { @{ account_id = $_.account_id; account_name = $_.account_name; email_address = $_.email_address; roles = @($_.roles) } })
+            $accounts[3].roles = @('ReadOnly', 'R #c', "Line`nBreak", "Nb$([char]0xA0)#c")
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ accounts = $accounts } | Out-Null
+            try {
+                $errors = $null
+                Sync-AWSSSOProfile -SessionName corp -ErrorVariable errors -ErrorAction SilentlyContinue 3>$null
+                $errors.Count | Should -Be 3
+                @($errors | ForEach-Object { $_.FullyQualifiedErrorId }) | Sort-Object -Unique | Should -Be 'UnwritableProfileValue,Sync-AWSSSOProfile'
+                $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+                $text = Get-Content -Raw -LiteralPath $Sync.ConfigFile
+                $text | Should -Match '\[profile Team-04\.ReadOnly\]'
+                $text | Should -Not -Match 'R #c'
+                ([regex]::Matches($text, '(?m)^aws_tools_rustsso_sync = corp$')).Count | Should -Be 98 -Because 'every other assignment was written (account 4 has only ReadOnly besides the three)'
+                $before = [System.IO.File]::ReadAllBytes($Sync.ConfigFile)
+                Sync-AWSSSOProfile -SessionName corp -ErrorAction SilentlyContinue 3>$null
+                [System.IO.File]::ReadAllBytes($Sync.ConfigFile) | Should -Be $before
+            } finally {
+                $accounts[3].roles = @('ReadOnly', 'Admin')
+                Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ accounts = $accounts } | Out-Null
+            }
+        }
+    }
+
     It 'prunes nothing when the roles of an account could not be listed' {
         Invoke-InSsoSandbox -Sandbox $Sync {
             Sync-AWSSSOProfile -SessionName corp 3>$null

@@ -92,6 +92,29 @@ Describe 'Device code login' {
         } finally { Remove-SsoSandbox $sb; Set-Device @{} }
     }
 
+    It 'hands a verification URL with quotes or spaces to no browser command' {
+        $sb = New-LoginSandbox 'dev-hostile'
+        $log = Join-Path $sb.Home 'opened.log'
+        $recorder = Join-Path $sb.Home 'recorder.ps1'
+        Set-Content -LiteralPath $recorder -Value "Set-Content -LiteralPath '$log' -Value (`$args -join '|')"
+        try {
+            $uri = 'https://device.example.com/?user_code=ABCD\" --renderer-cmd-prefix=evil.exe "'
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method POST -Body @{
+                operation = 'oidc:StartDeviceAuthorization'; times = 1
+                body = (ConvertTo-Json -Compress -InputObject @{ deviceCode = 'hostile-device-code'; userCode = 'ABCD-EFGH'; verificationUri = 'https://device.example.com/'; verificationUriComplete = $uri; expiresIn = 600; interval = 1 })
+            } | Out-Null
+            Invoke-InSsoSandbox -Sandbox $sb {
+                $warnings = $null
+                try { Invoke-AWSSSOLogin -ProfileName dev-hostile -UseDeviceCode -TimeoutSec 5 -BrowserCommand $recorder -WarningVariable warnings 6>$null 3>$null } catch { }
+                ($warnings -join "`n") | Should -Match 'not opened'
+            }
+            $log | Should -Not -Exist
+        } finally {
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/faults' -Method DELETE | Out-Null
+            Remove-SsoSandbox $sb
+        }
+    }
+
     It 'says a valid token needs no login, and refreshes a refreshable one' {
         $sb = New-SsoSandbox -Fake $Fake -ProfileName 'fresh' -SessionName 'fresh-sso' -ExpiresIn 60
         try {
@@ -114,9 +137,9 @@ Describe 'Authorization code login with PKCE' {
         $sb = New-LoginSandbox 'pk1'
         $log = Join-Path $sb.Home 'browser.log'
         try {
-            $env:AWS_TOOLS_RUSTSSO_BROWSER = $Browser; $env:RUSTSSO_TEST_FAKE_ENDPOINT = $Fake.Endpoint; $env:RUSTSSO_TEST_BROWSER_LOG = $log
+            $env:RUSTSSO_TEST_FAKE_ENDPOINT = $Fake.Endpoint; $env:RUSTSSO_TEST_BROWSER_LOG = $log
             Invoke-InSsoSandbox -Sandbox $sb {
-                $text = Get-Streams { Invoke-AWSSSOLogin -ProfileName pk1 }
+                $text = Get-Streams { Invoke-AWSSSOLogin -ProfileName pk1 -BrowserCommand $Browser }
                 $text | Should -Match '/authorize\?response_type=code&client_id=.*code_challenge_method=S256'
                 $text | Should -Match 'valid until'
                 foreach ($secret in Get-FakeAwsSecrets -Fake $Fake) { $text.Contains($secret) | Should -BeFalse }
@@ -134,7 +157,7 @@ Describe 'Authorization code login with PKCE' {
             }
             Get-FakeAwsCounter -Fake $Fake -Operation 'oidc:Authorize' | Should -Be 1
         } finally {
-            Remove-Item env:AWS_TOOLS_RUSTSSO_BROWSER, env:RUSTSSO_TEST_BROWSER_LOG -ErrorAction SilentlyContinue
+            Remove-Item env:RUSTSSO_TEST_BROWSER_LOG -ErrorAction SilentlyContinue
             Remove-SsoSandbox $sb
         }
     }
@@ -143,17 +166,16 @@ Describe 'Authorization code login with PKCE' {
         $sb = New-LoginSandbox 'pk2'
         try {
             Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ override_state = 'forged-state' } } | Out-Null
-            $env:AWS_TOOLS_RUSTSSO_BROWSER = $Browser; $env:RUSTSSO_TEST_FAKE_ENDPOINT = $Fake.Endpoint
+            $env:RUSTSSO_TEST_FAKE_ENDPOINT = $Fake.Endpoint
             Invoke-InSsoSandbox -Sandbox $sb {
                 $record = $null
-                try { Invoke-AWSSSOLogin -ProfileName pk2 -TimeoutSec 5 6>$null } catch { $record = $_ }
+                try { Invoke-AWSSSOLogin -ProfileName pk2 -TimeoutSec 5 -BrowserCommand $Browser 6>$null } catch { $record = $_ }
                 # A foreign state gets a 400 page and cannot end the login; it runs out of time.
                 $record.FullyQualifiedErrorId | Should -Be 'LoginExpired,Invoke-AWSSSOLogin'
             }
             $sb.TokenFile | Should -Not -Exist
             Get-FakeAwsCounter -Fake $Fake -Operation 'oidc:CreateToken' | Should -Be 0
         } finally {
-            Remove-Item env:AWS_TOOLS_RUSTSSO_BROWSER -ErrorAction SilentlyContinue
             Remove-SsoSandbox $sb
         }
     }
@@ -162,7 +184,6 @@ Describe 'Authorization code login with PKCE' {
         $sb = New-LoginSandbox 'pk3'
         try {
             $environment = Get-SsoSandboxEnvironment -Sandbox $sb
-            $environment['AWS_TOOLS_RUSTSSO_BROWSER'] = $Browser
             $environment['RUSTSSO_TEST_FAKE_ENDPOINT'] = $Fake.Endpoint
             $environment['RUSTSSO_TEST_BROWSER_DELAY_MS'] = '1500'
             $jobs = 1..2 | ForEach-Object {
@@ -171,7 +192,7 @@ Describe 'Authorization code login with PKCE' {
                         param($helpers, $environment, $script)
                         Import-Module $helpers
                         Invoke-ChildPwsh -Environment $environment -Script $script
-                    }).AddArgument((Join-Path $PSScriptRoot 'TestHelpers.psm1')).AddArgument($environment).AddArgument("Import-Module AWS.Tools.RustSSO; (Invoke-AWSSSOLogin -ProfileName pk3 6>`$null).State")
+                    }).AddArgument((Join-Path $PSScriptRoot 'TestHelpers.psm1')).AddArgument($environment).AddArgument("Import-Module AWS.Tools.RustSSO; (Invoke-AWSSSOLogin -ProfileName pk3 -BrowserCommand '$Browser' 6>`$null).State")
                 [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke() }
             }
             $results = $jobs | ForEach-Object { $_.PowerShell.EndInvoke($_.Handle); $_.PowerShell.Dispose() }
@@ -223,6 +244,29 @@ Describe 'Authorization code login with PKCE' {
             $ps.Dispose()
             # The runspace shared this process's environment: put it back.
             foreach ($name in $saved.Keys) { Set-TestEnvironmentVariable -Name $name -Value $saved[$name] }
+            Remove-SsoSandbox $sb
+        }
+    }
+
+    It 'stops waiting for a browser command that does not return, and goes on with the login' {
+        $sb = New-LoginSandbox 'pk6'
+        $pidFile = Join-Path $sb.Home 'browser.pid'
+        $slow = Join-Path $sb.Home 'slow-browser.ps1'
+        # A browser that stays open, as a browser started without a running instance does.
+        Set-Content -LiteralPath $slow -Value "param([string] `$Url)`nSet-Content -LiteralPath '$pidFile' -Value `$PID`nStart-Sleep -Seconds 120"
+        try {
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/state' -Method POST -Body @{ authorize = @{ outcome = 'ignore' } } | Out-Null
+            Invoke-InSsoSandbox -Sandbox $sb {
+                $record = $null; $warnings = $null
+                $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                try { Invoke-AWSSSOLogin -ProfileName pk6 -TimeoutSec 5 -BrowserCommand $slow -WarningVariable warnings 6>$null 3>$null } catch { $record = $_ }
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 20
+                $record.FullyQualifiedErrorId | Should -Be 'LoginExpired,Invoke-AWSSSOLogin'
+                ($warnings -join "`n") | Should -Match 'browser command .*has not finished'
+            }
+            $pidFile | Should -Exist
+        } finally {
+            if (Test-Path -LiteralPath $pidFile) { Stop-Process -Id ([int](Get-Content -LiteralPath $pidFile)) -ErrorAction SilentlyContinue }
             Remove-SsoSandbox $sb
         }
     }
@@ -283,6 +327,24 @@ Describe 'Unattended sessions' {
             $run.StdErr | Should -Match 'not interactive'
             $run.StdErr | Should -Match "Invoke-AWSSSOLogin -ProfileName job"
             $run.StdErr | Should -Match "aws sso login --sso-session job-sso"
+            $marker | Should -Not -Exist
+        } finally { Remove-SsoSandbox $sb }
+    }
+
+    It 'fails just as fast with AWS_TOOLS_RUSTSSO_BROWSER set, running no browser command' {
+        $sb = New-SsoSandbox -Fake $Fake -ProfileName 'job2' -SessionName 'job2-sso' -ExpiresIn -60
+        $marker = Join-Path $sb.Home 'browser-was-opened'
+        $browserCommand = Join-Path $sb.Home 'browser.ps1'
+        Set-Content -LiteralPath $browserCommand -Value "Set-Content -LiteralPath '$marker' -Value opened"
+        try {
+            Invoke-FakeAws -Fake $Fake -Path '/_fake/sso/revoke' -Method POST -Body @{ session_name = 'job2-sso' } | Out-Null
+            $environment = Get-SsoSandboxEnvironment -Sandbox $sb
+            # A variable the user set for interactive logins says nothing about whether a person is there.
+            $environment['AWS_TOOLS_RUSTSSO_BROWSER'] = $browserCommand
+            $run = Invoke-ChildPwsh -Environment $environment -TimeoutSeconds 30 -Script "`$ErrorActionPreference = 'Stop'; Import-Module AWS.Tools.RustSSO; `$t = [Diagnostics.Stopwatch]::StartNew(); try { Invoke-AWSSSOLogin -ProfileName job2 } finally { [Console]::Error.WriteLine('login took ' + `$t.ElapsedMilliseconds + ' ms') }"
+            $run.ExitCode | Should -Not -Be 0
+            [int]([regex]::Match($run.StdErr, 'login took (\d+) ms').Groups[1].Value) | Should -BeLessThan 2000
+            $run.StdErr | Should -Match 'not interactive'
             $marker | Should -Not -Exist
         } finally { Remove-SsoSandbox $sb }
     }

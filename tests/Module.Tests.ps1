@@ -70,6 +70,42 @@ Describe 'Import' {
         }
     }
 
+    It 'keeps one native library per process when a second copy is imported in another runspace' {
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-second-' + [guid]::NewGuid().ToString('n'))
+        $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'
+        try {
+            Copy-Item -Recurse $ModulePath $moduleCopy
+            # Runspace 2 imports the other copy. Before, that rebound the native library for the
+            # whole process (a login running in runspace 1 was then unknown to the new copy).
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$Manifest'
+`$first = [AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', `$null)
+`$loaded = [AWS.Tools.RustSSO.Interop.Native]::LoadedPath
+`$rs = [runspacefactory]::CreateRunspace(); `$rs.Open()
+`$ps = [powershell]::Create(); `$ps.Runspace = `$rs
+[void]`$ps.AddScript('Import-Module ''$moduleCopy/AWS.Tools.RustSSO.psd1''; [AWS.Tools.RustSSO.Interop.Native]::Call(''{"op":"library.info"}'', `$null).Status')
+`$second = `$ps.Invoke()
+`$ps.Dispose(); `$rs.Dispose()
+[AWS.Tools.RustSSO.Interop.Native]::Call('{"op":"library.info"}', `$null) | Out-Null
+"loaded-before=`$loaded"
+"loaded-after=`$([AWS.Tools.RustSSO.Interop.Native]::LoadedPath)"
+"second-status=`$second"
+if (Test-Path /proc/self/maps) { "mapped=`$(@(Get-Content /proc/self/maps | Where-Object { `$_ -match 'aws_tools_rustsso' } | ForEach-Object { (`$_ -split '\s+')[-1] } | Sort-Object -Unique).Count)" }
+"@
+            $run = Invoke-ChildPwsh -Script $script
+            $run.ExitCode | Should -Be 0 -Because $run.StdErr
+            $before = [regex]::Match($run.StdOut, 'loaded-before=(.*)').Groups[1].Value.Trim()
+            $after = [regex]::Match($run.StdOut, 'loaded-after=(.*)').Groups[1].Value.Trim()
+            $before | Should -BeLike (Join-Path $ModulePath 'bin*')
+            $after | Should -Be $before
+            $run.StdOut | Should -Match 'second-status=0'
+            if ($IsLinux) { $run.StdOut | Should -Match 'mapped=1\b' }
+        } finally {
+            Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'fails to import with the path named when the native library for this platform is missing' {
         $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-nolib-' + [guid]::NewGuid().ToString('n'))
         $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'
@@ -115,6 +151,25 @@ Describe 'Reading the native library''s answers' {
             # The message never quotes the answer (an answer can hold a secret).
             foreach ($piece in 'SECR', '12e') { $caught.Message.Contains($piece) | Should -BeFalse -Because "input '$text'" }
         }
+    }
+    It 'reads 64 levels of nesting, and refuses more with its own FormatException' {
+        $value = [AWS.Tools.RustSSO.Interop.Json]::Parse(('[' * 64) + (']' * 64))
+        for ($level = 1; $level -lt 64; $level++) { $value = $value[0] }
+        $value.Count | Should -Be 0
+        $caught = $null
+        try { $null = [AWS.Tools.RustSSO.Interop.Json]::Parse(('[' * 65) + (']' * 65)) } catch { $caught = $_.Exception.InnerException }
+        $caught | Should -BeOfType [System.FormatException]
+    }
+
+    It 'survives 200,000 levels of nesting (a stack overflow would end the process)' {
+        # In a child pwsh: before the limit, this ended the whole process, not only the call.
+        $run = Invoke-ChildPwsh -TimeoutSeconds 60 -Script @'
+Import-Module AWS.Tools.RustSSO
+$deep = ('[' * 200000) + (']' * 200000)
+try { $null = [AWS.Tools.RustSSO.Interop.Json]::Parse($deep); 'parsed' } catch { 'caught ' + $_.Exception.InnerException.GetType().FullName + ': ' + $_.Exception.InnerException.Message }
+'@
+        $run.ExitCode | Should -Be 0 -Because $run.StdErr
+        $run.StdOut | Should -Match 'caught System\.FormatException: .*native library'
     }
 }
 

@@ -36,10 +36,38 @@ namespace AWS.Tools.RustSSO.Interop
             return view;
         }
 
+        /// <summary>Text that came from outside the module (a service's error message, an account
+        /// name, a URL), made safe to show: each C0 control but tab and newline, DEL, each C1
+        /// control and each bidi control becomes U+FFFD. A terminal runs escape sequences it is
+        /// sent (ESC ] 52 writes the clipboard, ESC [8m hides what follows) and bidi overrides
+        /// make text read otherwise than it is; U+FFFD shows that something was there without
+        /// doing it.</summary>
+        public static string Printable(string text)
+        {
+            if (text == null) return null;
+            int k = 0;
+            while (k < text.Length && !IsUnprintable(text[k])) k++;
+            if (k == text.Length) return text;
+            var chars = text.ToCharArray();
+            for (; k < chars.Length; k++) if (IsUnprintable(chars[k])) chars[k] = '\uFFFD';
+            return new string(chars);
+        }
+
+        private static bool IsUnprintable(char c)
+        {
+            if (c < 0x20) return c != '\t' && c != '\n';
+            if (c < 0x7F) return false;
+            if (c <= 0x9F) return true;
+            return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+        }
+
         /// <summary>An ErrorRecord with a stable id, the category's exception type (so that
-        /// `catch [System.UnauthorizedAccessException]` written for AWS Tools keeps working).</summary>
+        /// `catch [System.UnauthorizedAccessException]` written for AWS Tools keeps working).
+        /// Id and message may hold a server's text: both are made <see cref="Printable"/>.</summary>
         public static ErrorRecord NewErrorRecord(string code, string message, string category, object target)
         {
+            code = Printable(code);
+            message = Printable(message);
             Exception exception;
             switch (category)
             {
@@ -166,7 +194,7 @@ namespace AWS.Tools.RustSSO.Interop
                 ErrorRecord record = failed.Record;
                 string message = record.Exception.Message;
                 if (message.IndexOf(role.AccountId, StringComparison.Ordinal) < 0 || message.IndexOf(role.RoleName, StringComparison.Ordinal) < 0)
-                    message = string.Format(CultureInfo.InvariantCulture, "Account {0}, role {1}: {2}", role.AccountId, role.RoleName, message);
+                    message = Printable(string.Format(CultureInfo.InvariantCulture, "Account {0}, role {1}: {2}", role.AccountId, role.RoleName, message));
                 Exception exception;
                 try { exception = (Exception)Activator.CreateInstance(record.Exception.GetType(), message); }
                 catch (MissingMethodException) { exception = new InvalidOperationException(message); }
@@ -210,22 +238,23 @@ namespace AWS.Tools.RustSSO.Interop
             return pref is ActionPreference && (ActionPreference)pref != ActionPreference.SilentlyContinue && (ActionPreference)pref != ActionPreference.Ignore;
         }
 
+        // Each line may hold a server's or a file's text: it is made Printable on the way out.
         internal static void Verbose(PSCmdlet cmdlet, string line)
         {
             if (verboseWriter == null) verboseWriter = ScriptBlock.Create("param([string] $Message) Microsoft.PowerShell.Utility\\Write-Verbose -Message $Message");
-            verboseWriter.Invoke(line);
+            verboseWriter.Invoke(Printable(line));
         }
 
         internal static void Debug(PSCmdlet cmdlet, string line)
         {
             if (debugWriter == null) debugWriter = ScriptBlock.Create("param([string] $Message) if ($DebugPreference -eq 'Inquire') { $DebugPreference = 'Continue' }; Microsoft.PowerShell.Utility\\Write-Debug -Message $Message");
-            debugWriter.Invoke(line);
+            debugWriter.Invoke(Printable(line));
         }
 
         internal static void Warning(PSCmdlet cmdlet, string line)
         {
             // Through the command itself, so that its -WarningAction and -WarningVariable apply.
-            cmdlet.WriteWarning(line);
+            cmdlet.WriteWarning(Printable(line));
         }
 
         // ------------------------------------------------------------------ parameters
@@ -376,21 +405,58 @@ namespace AWS.Tools.RustSSO.Interop
             return parameters;
         }
 
-        /// <summary>Every item under <paramref name="key"/> of every page of a paged portal
-        /// operation (next_token), for the commands that need the whole list at once.</summary>
-        private static List<JsonObject> AllPages(PSCmdlet cmdlet, string operation, Hashtable parameters, string key)
+        /// <summary>The continuation tokens of one listing. A service that answers a token it was
+        /// already called with would be called forever (the SDK paginators stop there too): that
+        /// ends the listing with PaginationLoop. Every paging loop goes through <see cref="Next"/>.</summary>
+        private sealed class PageTokens
         {
-            var items = new List<JsonObject>();
+            private readonly string operation;
+            private readonly HashSet<string> sent = new HashSet<string>(StringComparer.Ordinal);
+            private int pages;
+
+            public PageTokens(string operation, string first)
+            {
+                this.operation = operation;
+                if (!string.IsNullOrEmpty(first)) sent.Add(first);
+            }
+
+            /// <summary>The token to call the next page with, or null after the last page.</summary>
+            public string Next(string received)
+            {
+                pages++;
+                if (string.IsNullOrEmpty(received)) return null;
+                if (!sent.Add(received))
+                    throw new PipelineStoppedOrFailed(NewErrorRecord("PaginationLoop", string.Format(CultureInfo.InvariantCulture, "{0} answered page {1} with a continuation token it had already been called with; the listing was stopped, as it would never end.", operation, pages), "InvalidResult", null));
+                return received;
+            }
+        }
+
+        /// <summary>The service's name of an operation of the native library, for messages
+        /// ('sso.list_accounts' is SSO ListAccounts).</summary>
+        private static string OperationName(string operation)
+        {
+            string[] parts = operation.Split('.');
+            var name = new System.Text.StringBuilder(parts[0].ToUpperInvariant()).Append(' ');
+            foreach (string word in parts[parts.Length - 1].Split('_'))
+                if (word.Length > 0) name.Append(char.ToUpperInvariant(word[0])).Append(word.Substring(1));
+            return name.ToString();
+        }
+
+        /// <summary>Every item under <paramref name="key"/> of every page of a paged portal
+        /// operation (next_token), for the commands that need the whole list: streamed, so a page
+        /// is fetched when the items before it have been used and only one page is held.</summary>
+        private static IEnumerable<JsonObject> AllPages(PSCmdlet cmdlet, string operation, Hashtable parameters, string key)
+        {
+            var tokens = new PageTokens(OperationName(operation), null);
             string token = null;
             do
             {
                 Hashtable call = Clone(parameters);
                 if (token != null) call["next_token"] = token;
                 var page = Invoke(cmdlet, operation, call, null) as JsonObject ?? new JsonObject();
-                foreach (object o in page.List(key)) if (o is JsonObject) items.Add((JsonObject)o);
-                token = page.Str("next_token");
-            } while (!string.IsNullOrEmpty(token));
-            return items;
+                foreach (object o in page.List(key)) if (o is JsonObject) yield return (JsonObject)o;
+                token = tokens.Next(page.Str("next_token"));
+            } while (token != null);
         }
 
         // ------------------------------------------------------------------ S3
@@ -417,6 +483,7 @@ namespace AWS.Tools.RustSSO.Interop
                 if (!string.IsNullOrEmpty(prefix)) parameters["prefix"] = prefix;
                 string token = Str(bound, "ContinuationToken");
                 bool onePage = Switch(bound, "NoAutoIteration") || !string.IsNullOrEmpty(token);
+                var tokens = new PageTokens("S3 ListBuckets", token);
                 do
                 {
                     if (!string.IsNullOrEmpty(token)) parameters["continuation_token"] = token;
@@ -424,8 +491,9 @@ namespace AWS.Tools.RustSSO.Interop
                     List<object> items = page.List("buckets");
                     page.Remove("buckets");
                     WriteSelected(cmdlet, bound, select, page, Buckets(items, bucketName), role);
-                    token = page.Str("continuation_token");
-                } while (!string.IsNullOrEmpty(token) && !onePage);
+                    if (onePage) break;
+                    token = tokens.Next(page.Str("continuation_token"));
+                } while (token != null);
             });
         }
 
@@ -528,6 +596,8 @@ namespace AWS.Tools.RustSSO.Interop
         {
             if (Has(bound, "MaxResult")) parameters["max_results"] = Value<int>(bound, "MaxResult");
             string first = Str(bound, "NextToken");
+            bool onePage = Switch(bound, "NoAutoIteration") || !string.IsNullOrEmpty(first);
+            var tokens = new PageTokens(OperationName(operation), first);
             string token = first;
             do
             {
@@ -535,8 +605,9 @@ namespace AWS.Tools.RustSSO.Interop
                 if (!string.IsNullOrEmpty(token)) call["next_token"] = token;
                 var page = Invoke(cmdlet, operation, call, null) as JsonObject ?? new JsonObject();
                 writePage(page);
-                token = page.Str("next_token");
-            } while (!string.IsNullOrEmpty(token) && !Switch(bound, "NoAutoIteration") && string.IsNullOrEmpty(first));
+                if (onePage) break;
+                token = tokens.Next(page.Str("next_token"));
+            } while (token != null);
         }
 
         public static void GetSSOAccountList(PSCmdlet cmdlet, IDictionary<string, object> bound)
@@ -552,7 +623,8 @@ namespace AWS.Tools.RustSSO.Interop
                     foreach (object item in page.List("accounts"))
                     {
                         var a = item as JsonObject ?? new JsonObject();
-                        var account = new SSOAccount { AccountId = a.Str("account_id"), AccountName = a.Str("account_name"), EmailAddress = a.Str("email_address") };
+                        // Name and email are only shown (never sent back): made Printable. The id is sent back as it is.
+                        var account = new SSOAccount { AccountId = a.Str("account_id"), AccountName = Printable(a.Str("account_name")), EmailAddress = Printable(a.Str("email_address")) };
                         // Only when given, so that piping to Get-SSOAccountRoleList binds no empty name.
                         if (string.IsNullOrEmpty(profile) && string.IsNullOrEmpty(session))
                         {

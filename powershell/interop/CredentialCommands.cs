@@ -6,7 +6,9 @@ using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AWS.Tools.RustSSO.Interop
 {
@@ -138,6 +140,30 @@ namespace AWS.Tools.RustSSO.Interop
             RemoveGlobal(cmdlet, "StoredAWSRegion");
         }
 
+        // What each exported value may hold. The values come from wherever the credentials came
+        // from (a portal, a credential_process, container or instance metadata over plain HTTP)
+        // and the output is made to be evaluated by a shell, so a value of any other alphabet is
+        // refused rather than quoted: key ids are upper-case letters and digits, secrets and
+        // tokens base64 (the URL-safe '-' and '_' too), the expiration an RFC 3339 timestamp.
+        private static readonly Regex AccessKeyIdPattern = new Regex(@"\A[A-Z0-9]{16,128}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex Base64LikePattern = new Regex(@"\A[A-Za-z0-9+/=_-]+\z", RegexOptions.CultureInvariant);
+        private static readonly Regex Rfc3339Pattern = new Regex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant);
+
+        /// <summary>Refuses a value outside its alphabet. The message names the field only: the
+        /// value is a secret.</summary>
+        private static void RequireExportable(PSCmdlet cmdlet, string field, string value, Regex pattern)
+        {
+            if (value != null && pattern.IsMatch(value)) return;
+            Fail(cmdlet, "InvalidCredentialValue", "InvalidData", string.Format(CultureInfo.InvariantCulture, "The {0} of the resolved credentials holds characters that no {0} has, so nothing was exported: a shell evaluating the output could run them as a command. Check the credential source (a credential_process, the SSO portal or a metadata endpoint).", field));
+        }
+
+        /// <summary>A POSIX shell word that is exactly <paramref name="value"/>: inside '...'
+        /// nothing is special but ' itself, which is written as '\''.</summary>
+        private static string PosixSingleQuoted(string value)
+        {
+            return "'" + value.Replace("'", "'\\''") + "'";
+        }
+
         /// <summary>Export-AWSCredential: the resolved credentials in one of the AWS CLI's export
         /// formats. Long-term keys have no session token and no expiration; both are optional in
         /// every format.</summary>
@@ -152,6 +178,11 @@ namespace AWS.Tools.RustSSO.Interop
                 JsonObject c = r.Obj("credentials") ?? new JsonObject();
                 string sessionToken = c.Str("session_token");
                 string expiration = c.Str("expiration");
+                // Every value is checked before anything is written, in every format.
+                RequireExportable(cmdlet, "AccessKeyId", c.Str("access_key_id"), AccessKeyIdPattern);
+                RequireExportable(cmdlet, "SecretAccessKey", c.Str("secret_access_key"), Base64LikePattern);
+                if (!string.IsNullOrEmpty(sessionToken)) RequireExportable(cmdlet, "SessionToken", sessionToken, Base64LikePattern);
+                if (!string.IsNullOrEmpty(expiration)) RequireExportable(cmdlet, "Expiration", expiration, Rfc3339Pattern);
                 var vars = new OrderedDictionary();
                 vars["AWS_ACCESS_KEY_ID"] = c.Str("access_key_id");
                 vars["AWS_SECRET_ACCESS_KEY"] = c.Str("secret_access_key");
@@ -169,16 +200,20 @@ namespace AWS.Tools.RustSSO.Interop
                     cmdlet.WriteObject(Json.Write(doc));
                     return;
                 }
+                // Quoted for each shell as well, though the checked alphabets need no quoting: the
+                // quoting must not depend on that check staying as it is.
                 foreach (DictionaryEntry v in vars)
                 {
                     string value = Convert.ToString(v.Value, CultureInfo.InvariantCulture) ?? string.Empty;
                     switch (format.ToLowerInvariant())
                     {
-                        // Single quotes: Invoke-Expression must not expand anything in a value.
-                        case "powershell": cmdlet.WriteObject("$Env:" + v.Key + "='" + value.Replace("'", "''") + "'"); break;
-                        case "env": cmdlet.WriteObject("export " + v.Key + "=" + value); break;
-                        case "envnoexport": cmdlet.WriteObject(v.Key + "=" + value); break;
-                        default: cmdlet.WriteObject("set " + v.Key + "=" + value); break;
+                        // PowerShell also ends '...' at U+2018-U+201B: its own escaping knows them all.
+                        case "powershell": cmdlet.WriteObject("$Env:" + v.Key + "='" + CodeGeneration.EscapeSingleQuotedStringContent(value) + "'"); break;
+                        case "env": cmdlet.WriteObject("export " + v.Key + "=" + PosixSingleQuoted(value)); break;
+                        case "envnoexport": cmdlet.WriteObject(v.Key + "=" + PosixSingleQuoted(value)); break;
+                        // set "K=V": inside the quotes cmd takes & | < > ^ literally; % and ! it would
+                        // still expand, and the alphabets keep them out.
+                        default: cmdlet.WriteObject("set \"" + v.Key + "=" + value + "\""); break;
                     }
                 }
             });

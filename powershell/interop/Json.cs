@@ -83,11 +83,17 @@ namespace AWS.Tools.RustSSO.Interop
             return value;
         }
 
+        /// <summary>How deep arrays and objects may nest. The reader recurses once per level, and
+        /// a stack overflow cannot be caught in .NET: it would end the process (the user's shell).
+        /// No answer of the library comes near this.</summary>
+        public const int MaxDepth = 64;
+
         private unsafe sealed class Reader
         {
             private readonly byte* s;
             private readonly int n;
             private int i;
+            private int depth;
             private StringBuilder escaped;
 
             public Reader(byte* text, int length) { s = text; n = length; }
@@ -106,43 +112,55 @@ namespace AWS.Tools.RustSSO.Interop
             {
                 SkipWhite();
                 if (i >= n) throw new FormatException("Unexpected end of the native library's answer.");
-                switch ((char)s[i])
+                char first = (char)s[i];
+                if (first != '{' && first != '[') return ReadScalar(first);
+                if (++depth > MaxDepth) throw new FormatException("The native library's answer is nested too deeply.");
+                object value = first == '{' ? ReadObject() : ReadArray();
+                depth--;
+                return value;
+            }
+
+            private object ReadObject()
+            {
+                // Sized for the items of a page (four properties each): no regrowth.
+                var obj = new JsonObject(4);
+                i++;
+                SkipWhite();
+                if (Peek() == '}') { i++; return obj; }
+                while (true)
                 {
-                    case '{':
-                        {
-                            // Sized for the items of a page (four properties each): no regrowth.
-                            var obj = new JsonObject(4);
-                            i++;
-                            SkipWhite();
-                            if (Peek() == '}') { i++; return obj; }
-                            while (true)
-                            {
-                                SkipWhite();
-                                string key = ReadKey();
-                                SkipWhite();
-                                Expect((byte)':');
-                                obj[key] = ReadValue();
-                                SkipWhite();
-                                if (Peek() == ',') { i++; continue; }
-                                Expect((byte)'}');
-                                return obj;
-                            }
-                        }
-                    case '[':
-                        {
-                            var list = new List<object>();
-                            i++;
-                            SkipWhite();
-                            if (Peek() == ']') { i++; return list; }
-                            while (true)
-                            {
-                                list.Add(ReadValue());
-                                SkipWhite();
-                                if (Peek() == ',') { i++; continue; }
-                                Expect((byte)']');
-                                return list;
-                            }
-                        }
+                    SkipWhite();
+                    string key = ReadKey();
+                    SkipWhite();
+                    Expect((byte)':');
+                    obj[key] = ReadValue();
+                    SkipWhite();
+                    if (Peek() == ',') { i++; continue; }
+                    Expect((byte)'}');
+                    return obj;
+                }
+            }
+
+            private object ReadArray()
+            {
+                var list = new List<object>();
+                i++;
+                SkipWhite();
+                if (Peek() == ']') { i++; return list; }
+                while (true)
+                {
+                    list.Add(ReadValue());
+                    SkipWhite();
+                    if (Peek() == ',') { i++; continue; }
+                    Expect((byte)']');
+                    return list;
+                }
+            }
+
+            private object ReadScalar(char first)
+            {
+                switch (first)
+                {
                     case '"':
                         return ReadString();
                     case 't':

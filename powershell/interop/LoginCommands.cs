@@ -19,7 +19,8 @@ namespace AWS.Tools.RustSSO.Interop
         /// stream, tag PSHOST): shown, but never part of the command's output.</summary>
         internal static void HostLine(PSCmdlet cmdlet, string line)
         {
-            cmdlet.WriteInformation(new HostInformationMessage { Message = line }, HostTag);
+            // The line may hold a server's text (a URL, a code, a name): made Printable.
+            cmdlet.WriteInformation(new HostInformationMessage { Message = Printable(line) }, HostTag);
         }
 
         /// <summary>Whether a person can take part: not with -NonInteractive, without console
@@ -41,12 +42,20 @@ namespace AWS.Tools.RustSSO.Interop
             return hostName != "Default Host" && hostName != "ServerRemoteHost";
         }
 
-        /// <summary>Whether a URL may be handed to the system's URL handler: https, or http on a
-        /// loopback host. The URL comes from a server: never a path or a program.</summary>
+        /// <summary>Whether a URL may be handed to a browser (the system's URL handler or a browser
+        /// command): https, or http on a loopback host, and only printable ASCII without quotes or
+        /// backslashes. The URL comes from a server (the device flow's verification URL): never a
+        /// path or a program, and never text that a command line could split into more arguments
+        /// (a real login URL has its spaces and quotes percent-encoded).</summary>
         public static bool IsOpenableUrl(string url)
         {
+            if (string.IsNullOrEmpty(url)) return false;
+            foreach (char c in url)
+            {
+                if (c <= ' ' || c >= 0x7F || c == '"' || c == '\'' || c == '\\') return false;
+            }
             Uri uri;
-            if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out uri)) return false;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out uri)) return false;
             if (uri.Scheme == Uri.UriSchemeHttps) return true;
             return uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback;
         }
@@ -73,15 +82,40 @@ namespace AWS.Tools.RustSSO.Interop
             return file;
         }
 
-        private static string Quote(string argument)
+        /// <summary>One argument of a command line, quoted by the Windows argv rules (those of
+        /// CommandLineToArgvW and the C runtime, which .NET also applies on Linux and macOS when it
+        /// splits ProcessStartInfo.Arguments): inside quotes, backslashes are literal except
+        /// before a quote, so n backslashes before a quote become 2n+1 (the quote kept), and n
+        /// backslashes before the closing quote become 2n.</summary>
+        public static string QuoteArgument(string argument)
         {
-            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '"' }) < 0) return argument;
-            return "\"" + argument.Replace("\\\"", "\\\\\"").Replace("\"", "\\\"") + "\"";
+            if (argument == null) argument = string.Empty;
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0) return argument;
+            var quoted = new System.Text.StringBuilder(argument.Length + 8).Append('"');
+            int backslashes = 0;
+            foreach (char c in argument)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+                if (c == '"') quoted.Append('\\', 2 * backslashes + 1);
+                else quoted.Append('\\', backslashes);
+                backslashes = 0;
+                quoted.Append(c);
+            }
+            return quoted.Append('\\', 2 * backslashes).Append('"').ToString();
         }
 
+        /// <summary>How long a browser command is waited for. A browser started with no instance
+        /// running stays until it is closed; the login goes on without it after this.</summary>
+        private const int BrowserCommandWaitSeconds = 30;
+
         /// <summary>Runs the browser command and waits for it (polling, so that Ctrl+C still
-        /// stops the command). Its output is not the command's output and is dropped.</summary>
-        private static void RunBrowserCommand(PSCmdlet cmdlet, string file, string arguments)
+        /// stops the command) for at most <paramref name="waitSeconds"/>; then the login goes on
+        /// and the command is left running. Its output is not the command's output and is dropped.</summary>
+        private static void RunBrowserCommand(PSCmdlet cmdlet, string source, string file, string arguments, int waitSeconds)
         {
             var info = new ProcessStartInfo(file, arguments)
             {
@@ -91,12 +125,15 @@ namespace AWS.Tools.RustSSO.Interop
                 RedirectStandardInput = false,
                 CreateNoWindow = true,
             };
-            using (Process process = Process.Start(info))
+            Process process = Process.Start(info);
+            bool running = false;
+            try
             {
                 process.OutputDataReceived += (s, e) => { };
                 process.ErrorDataReceived += (s, e) => { };
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
+                var waited = Stopwatch.StartNew();
                 while (!process.WaitForExit(100))
                 {
                     if (cmdlet.Stopping)
@@ -104,36 +141,65 @@ namespace AWS.Tools.RustSSO.Interop
                         try { process.Kill(); } catch (InvalidOperationException) { }
                         throw new PipelineStoppedException();
                     }
+                    if (waited.Elapsed.TotalSeconds >= waitSeconds)
+                    {
+                        running = true;
+                        Warning(cmdlet, string.Format(CultureInfo.InvariantCulture, "The browser command ({0}) has not finished after {1} s; the login goes on without waiting for it.", source, waitSeconds));
+                        return;
+                    }
                 }
                 if (process.ExitCode != 0)
-                    Warning(cmdlet, string.Format(CultureInfo.InvariantCulture, "The browser command AWS_TOOLS_RUSTSSO_BROWSER exited with code {0}.", process.ExitCode));
+                    Warning(cmdlet, string.Format(CultureInfo.InvariantCulture, "The browser command ({0}) exited with code {1}.", source, process.ExitCode));
+            }
+            finally
+            {
+                // Not disposed while it runs: that would close its output pipes, and a browser
+                // that writes to them then would be ended by SIGPIPE. The readers drain them
+                // until it exits.
+                if (!running) process.Dispose();
             }
         }
 
-        /// <summary>Opens the login URL: the command in AWS_TOOLS_RUSTSSO_BROWSER when set (a
-        /// .ps1 script runs in PowerShell), else the system browser (Windows: the URL handler;
-        /// macOS: open; Linux: xdg-open). False when nothing could be opened.</summary>
-        private static bool OpenBrowser(PSCmdlet cmdlet, string url)
+        /// <summary>Opens the login URL: with the browser command when there is one (-BrowserCommand,
+        /// else AWS_TOOLS_RUSTSSO_BROWSER; a .ps1 script runs in PowerShell), else the system browser
+        /// (Windows: the URL handler; macOS: open; Linux: xdg-open). False, after a warning that
+        /// says why, when nothing was opened. Every way goes through the one URL check first.</summary>
+        private static bool OpenBrowser(PSCmdlet cmdlet, string url, string browserCommand, int waitSeconds)
         {
-            string custom = Environment.GetEnvironmentVariable("AWS_TOOLS_RUSTSSO_BROWSER");
+            if (!IsOpenableUrl(url))
+            {
+                Warning(cmdlet, "The login URL from the server is not a plain https URL (or it holds spaces, quotes, backslashes or control characters), so it was not opened in a browser.");
+                return false;
+            }
+            if (!StartBrowser(cmdlet, url, browserCommand, waitSeconds))
+            {
+                Warning(cmdlet, "No browser could be opened: open the URL above yourself.");
+                return false;
+            }
+            return true;
+        }
+
+        private static bool StartBrowser(PSCmdlet cmdlet, string url, string browserCommand, int waitSeconds)
+        {
+            string source = string.IsNullOrEmpty(browserCommand) ? "AWS_TOOLS_RUSTSSO_BROWSER" : "-BrowserCommand";
+            string custom = string.IsNullOrEmpty(browserCommand) ? Environment.GetEnvironmentVariable("AWS_TOOLS_RUSTSSO_BROWSER") : browserCommand;
             try
             {
                 if (!string.IsNullOrEmpty(custom))
                 {
                     if (custom.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase))
-                        RunBrowserCommand(cmdlet, PowerShellExecutable(cmdlet), "-NoProfile -NonInteractive -File " + Quote(custom) + " " + Quote(url));
+                        RunBrowserCommand(cmdlet, source, PowerShellExecutable(cmdlet), "-NoProfile -NonInteractive -File " + QuoteArgument(custom) + " " + QuoteArgument(url), waitSeconds);
                     else
-                        RunBrowserCommand(cmdlet, custom, Quote(url));
+                        RunBrowserCommand(cmdlet, source, custom, QuoteArgument(url), waitSeconds);
                     return true;
                 }
-                if (!IsOpenableUrl(url)) return false;
                 if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                 {
                     Process.Start(new ProcessStartInfo(url) { UseShellExecute = true }).Dispose();
                     return true;
                 }
                 string opener = RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "open" : "xdg-open";
-                Process started = Process.Start(new ProcessStartInfo(opener, Quote(url)) { UseShellExecute = false });
+                Process started = Process.Start(new ProcessStartInfo(opener, QuoteArgument(url)) { UseShellExecute = false });
                 if (started != null) started.Dispose();
                 return started != null;
             }
@@ -166,11 +232,18 @@ namespace AWS.Tools.RustSSO.Interop
             Hashtable parameters = SessionParameters(cmdlet, bound);
             parameters.Remove("timeout_ms");
             bool noBrowser = Switch(bound, "NoBrowser");
+            string browserCommand = Str(bound, "BrowserCommand");
+            // A script is run by path in a new process: relative to this session's location, not the process's.
+            if (!string.IsNullOrEmpty(browserCommand) && browserCommand.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase)) browserCommand = ResolvePath(cmdlet, browserCommand);
+            int timeoutSec = Has(bound, "TimeoutSec") ? Value<int>(bound, "TimeoutSec") : 600;
             parameters["use_device_code"] = Switch(bound, "UseDeviceCode");
             parameters["force"] = Switch(bound, "Force");
             parameters["no_browser"] = noBrowser;
-            parameters["interactive"] = IsInteractive(cmdlet) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_TOOLS_RUSTSSO_BROWSER"));
-            parameters["timeout_sec"] = Has(bound, "TimeoutSec") ? Value<int>(bound, "TimeoutSec") : 600;
+            // A browser command given with this call is the caller's word that something will
+            // complete the login (a headless browser, a test); AWS_TOOLS_RUSTSSO_BROWSER is only a
+            // preference, often set for a user's every process, including their scheduled jobs.
+            parameters["interactive"] = IsInteractive(cmdlet) || !string.IsNullOrEmpty(browserCommand);
+            parameters["timeout_sec"] = timeoutSec;
             if (Has(bound, "RedirectPort")) parameters["redirect_port"] = Value<int>(bound, "RedirectPort");
 
             var begin = Invoke(cmdlet, "sso.login.begin", parameters, null) as JsonObject ?? new JsonObject();
@@ -205,8 +278,7 @@ namespace AWS.Tools.RustSSO.Interop
                 }
                 if (!noBrowser)
                 {
-                    if (OpenBrowser(cmdlet, begin.Str("url"))) HostLine(cmdlet, "A browser was opened for the login.");
-                    else Warning(cmdlet, "No browser could be opened: open the URL above yourself.");
+                    if (OpenBrowser(cmdlet, begin.Str("url"), browserCommand, Math.Min(BrowserCommandWaitSeconds, timeoutSec))) HostLine(cmdlet, "A browser was opened for the login.");
                 }
                 long total = Math.Max(1, begin.Long("seconds_left") ?? 1);
                 while (true)
@@ -365,13 +437,13 @@ namespace AWS.Tools.RustSSO.Interop
                 string resolved = string.IsNullOrEmpty(location) ? null : ResolvePath(cmdlet, location);
                 if (string.IsNullOrEmpty(accountId))
                 {
-                    var accounts = AllPages(cmdlet, "sso.list_accounts", SessionListing(session, resolved, null), "accounts");
+                    var accounts = new List<JsonObject>(AllPages(cmdlet, "sso.list_accounts", SessionListing(session, resolved, null), "accounts"));
                     if (accounts.Count == 0) Fail(cmdlet, "NoAccounts", "ObjectNotFound", "The SSO user has no account assignments.");
                     accountId = Pick(cmdlet, accounts, "account", a => string.Format(CultureInfo.InvariantCulture, "{0} {1} ({2})", a.Str("account_id"), a.Str("account_name"), a.Str("email_address"))).Str("account_id");
                 }
                 if (string.IsNullOrEmpty(roleName))
                 {
-                    var roles = AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, resolved, accountId), "roles");
+                    var roles = new List<JsonObject>(AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, resolved, accountId), "roles"));
                     if (roles.Count == 0) Fail(cmdlet, "NoRoles", "ObjectNotFound", "The SSO user has no role in account " + accountId + ".");
                     roleName = Pick(cmdlet, roles, "role", r => r.Str("role_name")).Str("role_name");
                 }

@@ -50,41 +50,72 @@ namespace AWS.Tools.RustSSO.Interop
 
     public static class Native
     {
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint AbiVersionFn();
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr StaticStringFn();
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr StatusNameFn(uint status);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint CallFn(ulong callId, IntPtr request, IntPtr responseOut);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate uint CancelFn(ulong callId);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void FreeFn(IntPtr s);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate uint AbiVersionFn();
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr StaticStringFn();
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr StatusNameFn(uint status);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate uint CallFn(ulong callId, IntPtr request, IntPtr responseOut);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate uint CancelFn(ulong callId);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate void FreeFn(IntPtr s);
 
         private static readonly object Gate = new object();
-        private static string loadedPath;
-        private static AbiVersionFn abiVersion;
-        private static StaticStringFn version;
-        private static StatusNameFn statusName;
-        private static CallFn call;
-        private static CancelFn cancel;
-        private static IntPtr loadedHandle;
-        private static FreeFn free;
         private static long nextCallId;
         private static PropertyInfo stoppingProperty;
 
-        /// <summary>The full path of the loaded native library, or null.</summary>
-        public static string LoadedPath { get { return loadedPath; } }
+        /// <summary>The loaded library and its exports. There is one per process, never
+        /// replaced: a call reads everything it uses (call, free, cancel) from the one object it
+        /// started with, and a second copy of the module (another folder or a development build
+        /// beside an installed one) uses the library the first one loaded.</summary>
+        internal sealed class Binding
+        {
+            public Binding(string path, IntPtr handle, AbiVersionFn abi, CallFn call, FreeFn free)
+            {
+                Path = path; Handle = handle; Abi = abi; Call = call; Free = free;
+            }
+            public readonly string Path;
+            public readonly IntPtr Handle;
+            public readonly AbiVersionFn Abi;
+            public readonly CallFn Call;
+            public readonly FreeFn Free;
+            // Bound on first use (each binding builds a marshalling stub, which the first
+            // command would pay for); a race binds the same export twice, harmlessly.
+            private CancelFn cancel;
+            private StaticStringFn version;
+            private StatusNameFn statusName;
+            public CancelFn Cancel { get { return cancel ?? (cancel = Bind<CancelFn>(Handle, "rsso_cancel")); } }
+            public StaticStringFn Version { get { return version ?? (version = Bind<StaticStringFn>(Handle, "rsso_version")); } }
+            public StatusNameFn StatusName { get { return statusName ?? (statusName = Bind<StatusNameFn>(Handle, "rsso_status_name")); } }
+        }
 
+        private static volatile Binding binding;
         private static string configuredPath;
         private static uint expectedAbiVersion;
+
+        /// <summary>The full path of the loaded native library, or null.</summary>
+        public static string LoadedPath { get { Binding b = binding; return b == null ? null : b.Path; } }
+
+        /// <summary>The native library this process uses (the first one configured), or null.</summary>
+        public static string ConfiguredPath { get { lock (Gate) return configuredPath; } }
 
         /// <summary>Names the native library (full path) and the C ABI version the module was
         /// written against. Nothing is loaded yet: the library is loaded, and its ABI version
         /// checked, by the first call that needs it, so that importing the module stays cheap.
-        /// </summary>
+        /// The first configuration holds for the process: a later one with the same ABI version
+        /// keeps using it (see <see cref="ConfiguredPath"/>); one that needs another ABI version
+        /// is refused, since the script of that copy could not work with this library.</summary>
         public static void Configure(string fullPath, uint expectedAbi)
         {
             lock (Gate)
             {
-                configuredPath = fullPath;
-                expectedAbiVersion = expectedAbi;
+                if (configuredPath == null)
+                {
+                    configuredPath = fullPath;
+                    expectedAbiVersion = expectedAbi;
+                    return;
+                }
+                if (expectedAbi != expectedAbiVersion)
+                    throw new NativeLibraryException(string.Format(CultureInfo.InvariantCulture,
+                        "AWS.Tools.RustSSO: this copy of the module needs native ABI version {0}, but this PowerShell session already uses the module's native library '{1}' (ABI version {2}). Start a new session to import this copy.",
+                        expectedAbi, configuredPath, expectedAbiVersion));
             }
         }
 
@@ -110,9 +141,9 @@ namespace AWS.Tools.RustSSO.Interop
             return Path.Combine(moduleRoot, "bin", os + "-" + arch, file);
         }
 
-        /// <summary>Loads the library and binds the exports every call needs; with an expected ABI version, refuses a library that
-        /// reports another one (and binds nothing).</summary>
-        private static void Bind(string fullPath, uint expectedAbi)
+        /// <summary>Loads the library and binds the exports every call needs; with an expected ABI
+        /// version, refuses a library that reports another one (and binds nothing).</summary>
+        private static Binding Load(string fullPath, uint expectedAbi)
         {
             IntPtr handle = NativeLoader.Load(fullPath);
             var abi = Bind<AbiVersionFn>(handle, "rsso_abi_version");
@@ -123,16 +154,7 @@ namespace AWS.Tools.RustSSO.Interop
                     "AWS.Tools.RustSSO: the native library '{0}' has ABI version {1}, but this module requires ABI version {2}. Reinstall the module so that its script and native library match.",
                     fullPath, actual, expectedAbi));
             }
-            // Only what every call needs is bound now (each binding builds a marshalling stub,
-            // which the first command would pay for); the rest is bound on first use.
-            abiVersion = abi;
-            version = null;
-            statusName = null;
-            cancel = null;
-            loadedHandle = handle;
-            free = Bind<FreeFn>(handle, "rsso_string_free");
-            call = Bind<CallFn>(handle, "rsso_call");
-            loadedPath = fullPath;
+            return new Binding(fullPath, handle, abi, Bind<CallFn>(handle, "rsso_call"), Bind<FreeFn>(handle, "rsso_string_free"));
         }
 
         private static T Bind<T>(IntPtr handle, string name) where T : class
@@ -141,19 +163,20 @@ namespace AWS.Tools.RustSSO.Interop
             return (T)(object)Marshal.GetDelegateForFunctionPointer(fn, typeof(T));
         }
 
-        /// <summary>Loads the configured library on first use.</summary>
-        private static void EnsureLoaded()
+        /// <summary>The process's binding, loaded on first use.</summary>
+        private static Binding EnsureLoaded()
         {
-            string wanted = configuredPath;
-            if (call != null && (wanted == null || string.Equals(loadedPath, wanted, StringComparison.Ordinal))) return;
+            Binding b = binding;
+            if (b != null) return b;
             lock (Gate)
             {
-                wanted = configuredPath;
-                if (call != null && (wanted == null || string.Equals(loadedPath, wanted, StringComparison.Ordinal))) return;
+                if (binding != null) return binding;
+                string wanted = configuredPath;
                 if (wanted == null) throw new NativeLibraryException("The AWS.Tools.RustSSO native library is not loaded.");
                 try
                 {
-                    Bind(wanted, expectedAbiVersion);
+                    binding = Load(wanted, expectedAbiVersion);
+                    return binding;
                 }
                 catch (NativeLibraryException)
                 {
@@ -166,28 +189,11 @@ namespace AWS.Tools.RustSSO.Interop
             }
         }
 
-        public static uint AbiVersion() { EnsureLoaded(); return abiVersion(); }
+        public static uint AbiVersion() { return EnsureLoaded().Abi(); }
 
-        public static string Version()
-        {
-            EnsureLoaded();
-            if (version == null) version = Bind<StaticStringFn>(loadedHandle, "rsso_version");
-            return ReadUtf8(version());
-        }
+        public static string Version() { return ReadUtf8(EnsureLoaded().Version()); }
 
-        public static string StatusName(uint status)
-        {
-            EnsureLoaded();
-            if (statusName == null) statusName = Bind<StatusNameFn>(loadedHandle, "rsso_status_name");
-            return ReadUtf8(statusName(status));
-        }
-
-        private static uint Cancel(ulong callId)
-        {
-            CancelFn fn = cancel;
-            if (fn == null) cancel = fn = Bind<CancelFn>(loadedHandle, "rsso_cancel");
-            return fn(callId);
-        }
+        public static string StatusName(uint status) { return ReadUtf8(EnsureLoaded().StatusName(status)); }
 
         /// <summary>Runs one JSON request and returns the JSON response.</summary>
         /// <param name="requestJson">The request document.</param>
@@ -200,7 +206,10 @@ namespace AWS.Tools.RustSSO.Interop
             byte[] bytes = Encoding.UTF8.GetBytes(requestJson);
             byte[] terminated = new byte[bytes.Length + 1];
             Buffer.BlockCopy(bytes, 0, terminated, 0, bytes.Length);
-            return CallBytes(terminated, cmdlet);
+            // The request may carry a secret key: the copies made here are cleared after use.
+            Array.Clear(bytes, 0, bytes.Length);
+            try { return CallBytes(terminated, cmdlet); }
+            finally { Array.Clear(terminated, 0, terminated.Length); }
         }
 
 #if RUSTSSO_TEST_HOOKS
@@ -215,30 +224,31 @@ namespace AWS.Tools.RustSSO.Interop
         /// only.</summary>
         public static uint CallWithNullResponsePointer(string requestJson)
         {
-            EnsureLoaded();
+            Binding b = EnsureLoaded();
             GCHandle pin = GCHandle.Alloc(Encoding.UTF8.GetBytes(requestJson + "\0"), GCHandleType.Pinned);
-            try { return call(0, pin.AddrOfPinnedObject(), IntPtr.Zero); }
+            try { return b.Call(0, pin.AddrOfPinnedObject(), IntPtr.Zero); }
             finally { pin.Free(); }
         }
 #endif
 
         private static NativeResult CallBytes(byte[] request, object cmdlet)
         {
-            EnsureLoaded();
+            Binding b = EnsureLoaded();
             ulong id = (ulong)Interlocked.Increment(ref nextCallId);
             Func<bool> isStopping = StoppingProbe(cmdlet);
-            if (isStopping == null) return InvokeNative(id, request);
+            if (isStopping == null) return InvokeNative(b, id, request);
             // The call runs on the pipeline thread (no thread hop per call); the watcher thread
             // cancels it when PowerShell stops the pipeline (Ctrl+C, Select-Object -First).
-            var watched = new WatchedCall(id, isStopping);
+            var watched = new WatchedCall(b, id, isStopping);
             StopWatcher.Add(watched);
-            try { return InvokeNative(id, request); }
+            try { return InvokeNative(b, id, request); }
             finally { StopWatcher.Remove(watched); }
         }
 
         internal sealed class WatchedCall
         {
-            public WatchedCall(ulong id, Func<bool> isStopping) { Id = id; IsStopping = isStopping; }
+            public WatchedCall(Binding binding, ulong id, Func<bool> isStopping) { Binding = binding; Id = id; IsStopping = isStopping; }
+            public readonly Binding Binding;
             public readonly ulong Id;
             public readonly Func<bool> IsStopping;
             public bool Cancelled;
@@ -299,7 +309,7 @@ namespace AWS.Tools.RustSSO.Interop
                     foreach (WatchedCall c in snapshot)
                     {
                         // Retried until it lands: the call may not have registered its id yet.
-                        try { if (!c.Cancelled && c.IsStopping()) c.Cancelled = Cancel(c.Id) == 0; }
+                        try { if (!c.Cancelled && c.IsStopping()) c.Cancelled = c.Binding.Cancel(c.Id) == 0; }
                         catch (Exception) { }
                     }
                     Thread.Sleep(25);
@@ -307,7 +317,7 @@ namespace AWS.Tools.RustSSO.Interop
             }
         }
 
-        private static NativeResult InvokeNative(ulong id, byte[] request)
+        private static NativeResult InvokeNative(Binding b, ulong id, byte[] request)
         {
             GCHandle pin = default(GCHandle);
             IntPtr responseCell = Marshal.AllocHGlobal(IntPtr.Size);
@@ -320,10 +330,10 @@ namespace AWS.Tools.RustSSO.Interop
                     pin = GCHandle.Alloc(request, GCHandleType.Pinned);
                     requestPtr = pin.AddrOfPinnedObject();
                 }
-                uint status = call(id, requestPtr, responseCell);
+                uint status = b.Call(id, requestPtr, responseCell);
                 IntPtr response = Marshal.ReadIntPtr(responseCell);
                 try { return ReadAnswer(status, response); }
-                finally { free(response); }
+                finally { b.Free(response); }
             }
             finally
             {

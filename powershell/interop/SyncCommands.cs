@@ -95,7 +95,8 @@ namespace AWS.Tools.RustSSO.Interop
                     List<JsonObject> roles;
                     try
                     {
-                        roles = AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, location, accountId), "roles");
+                        // Listed in full here, so that a failure of this account's listing is caught here.
+                        roles = new List<JsonObject>(AllPages(cmdlet, "sso.list_account_roles", SessionListing(session, location, accountId), "roles"));
                     }
                     catch (PipelineStoppedOrFailed failed)
                     {
@@ -104,7 +105,7 @@ namespace AWS.Tools.RustSSO.Interop
                         if (r.CategoryInfo.Category == ErrorCategory.AuthenticationError) throw;
                         // Otherwise one account that cannot be listed does not stop the others.
                         unlisted.Add(accountId);
-                        cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "Account {0}: {1}", accountId, r.Exception.Message)), r.FullyQualifiedErrorId, r.CategoryInfo.Category, accountId));
+                        cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(Printable(string.Format(CultureInfo.InvariantCulture, "Account {0}: {1}", accountId, r.Exception.Message))), r.FullyQualifiedErrorId, r.CategoryInfo.Category, accountId));
                         continue;
                     }
                     foreach (JsonObject role in roles)
@@ -164,6 +165,16 @@ namespace AWS.Tools.RustSSO.Interop
                 var skipped = new HashSet<string>(Strings(plan, "skipped"), StringComparer.Ordinal);
                 foreach (string header in skipped)
                     Warning(cmdlet, string.Format(CultureInfo.InvariantCulture, "[{0}] in '{1}' was not written by Sync-AWSSSOProfile for sso-session '{2}'; it was left as it is.", header, path, session));
+                // A value no parser would read back as given (a role name with a newline, or
+                // with ' #' that aws-config reads as a comment) fails that assignment only.
+                foreach (object o in plan.List("rejected"))
+                {
+                    var rejected = o as JsonObject;
+                    if (rejected == null) continue;
+                    string header = rejected.Str("section") ?? string.Empty;
+                    skipped.Add(header);
+                    cmdlet.WriteError(NewErrorRecord("UnwritableProfileValue", string.Format(CultureInfo.InvariantCulture, "[{0}] was not written to '{1}': {2}", header, path, rejected.Str("reason")), "InvalidData", header));
+                }
                 if (Wanted(cmdlet, "VerbosePreference")) foreach (string line in Strings(plan, "diff")) Verbose(cmdlet, line);
                 var changed = new HashSet<string>(Strings(plan, "sections_written"), StringComparer.Ordinal);
                 var approved = new List<object>();

@@ -58,8 +58,9 @@ namespace AWS.Tools.RustSSO
     public class SSORole : AWSCredentials
     {
         public SSORole() { }
-        /// <summary>"ReadOnly in 111122223333".</summary>
-        public override string ToString() { return (RoleName ?? string.Empty) + " in " + (AccountId ?? string.Empty); }
+        /// <summary>"ReadOnly in 111122223333", printable: RoleName itself stays as the portal
+        /// sent it, because it is sent back for the role's credentials.</summary>
+        public override string ToString() { return Interop.Commands.Printable((RoleName ?? string.Empty) + " in " + (AccountId ?? string.Empty)); }
     }
 
     /// <summary>Temporary credentials of an SSO role (Get-SSORoleCredential). The default views

@@ -28,3 +28,9 @@ try {
     # The interop assembly already loaded in this process is another version's.
     throw 'AWS.Tools.RustSSO: another version of this module is already loaded in this PowerShell session; start a new session to import this one.'
 }
+# One native library per process: a second copy of the module (another folder, a development
+# build beside an installed one) uses the one the first copy configured.
+$script:NativeLibraryPath = [AWS.Tools.RustSSO.Interop.Native]::ConfiguredPath
+if ($script:NativeLibraryPath -ne [AWS.Tools.RustSSO.Interop.Native]::LibraryPathIn($PSScriptRoot)) {
+    Write-Verbose "AWS.Tools.RustSSO: this PowerShell session already uses the native library '$script:NativeLibraryPath'; this copy of the module uses it too."
+}

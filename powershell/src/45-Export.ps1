@@ -7,7 +7,10 @@ function Export-AWSCredential {
     Resolves credentials exactly as the other commands do and writes them in one of the formats
     of 'aws configure export-credentials': PowerShell ($Env: lines), Env (export lines),
     EnvNoExport, WindowsCmd (set lines), or Process (the credential_process JSON). This is the
-    only command that writes secrets, because that is what it is for. With Process it can serve
+    only command that writes secrets, because that is what it is for. Each value is quoted for its
+    shell, and credentials whose values a real key id, secret, token or expiration cannot hold (a
+    credential source that is not what it claims) are refused with InvalidCredentialValue, so the
+    output is safe to pass to Invoke-Expression or eval. With Process it can serve
     as a credential_process for the AWS CLI and SDKs:
     credential_process = pwsh -NoProfile -Command "Import-Module AWS.Tools.RustSSO; Export-AWSCredential -ProfileName dev -Format Process"
 

@@ -15,8 +15,10 @@ function Invoke-AWSSSOLogin {
     file. Only one login per sso-session runs at a time, across processes: a second one waits
     and reuses the first one's token instead of opening another browser tab. In a session that
     is not interactive (no console input, a scheduled task, -NonInteractive) it never opens a
-    browser or waits: it fails at once, unless -NoBrowser is given. Set AWS_TOOLS_RUSTSSO_BROWSER
-    to a command (or .ps1 script) to open the URL with it instead of the system browser.
+    browser or waits: it fails at once, unless -NoBrowser or -BrowserCommand is given. Set
+    AWS_TOOLS_RUSTSSO_BROWSER to a command (or .ps1 script) to open the URL with it instead of the
+    system browser in interactive sessions. A login URL with spaces, quotes, backslashes or control
+    characters is never opened.
 
     .PARAMETER ProfileName
     The SSO profile to log in (default: AWS_PROFILE, then the default profile).
@@ -32,6 +34,12 @@ function Invoke-AWSSSOLogin {
 
     .PARAMETER NoBrowser
     Prints the URL (and code) instead of opening a browser: for SSH sessions and remote desktops.
+
+    .PARAMETER BrowserCommand
+    A command (or .ps1 script) that opens the login URL, given as its one argument, instead of the
+    system browser or AWS_TOOLS_RUSTSSO_BROWSER. Given here, it is used in a session that is not
+    interactive too: for a headless browser that completes the login. It is waited for up to
+    30 seconds; the login then goes on without it.
 
     .PARAMETER Force
     Logs in even when the cached token is still valid.
@@ -68,6 +76,8 @@ function Invoke-AWSSSOLogin {
         [string] $ProfileLocation,
         [switch] $UseDeviceCode,
         [switch] $NoBrowser,
+        [ValidateNotNullOrEmpty()]
+        [string] $BrowserCommand,
         [switch] $Force,
         [ValidateRange(1, 65535)]
         [int] $RedirectPort,

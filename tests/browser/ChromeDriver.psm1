@@ -1,8 +1,8 @@
 # Headless Chromium driven through ChromeDriver's W3C WebDriver HTTP API, for tests/Browser.Tests.ps1
 # and build.ps1 -Task Docs: find the browser, start the driver on a loopback port, open sessions,
 # read what a page shows and take screenshots. Open-InChromium.ps1 is the launcher the module runs
-# (AWS_TOOLS_RUSTSSO_BROWSER) to open the login URL in such a session; it loads this module alone,
-# so nothing here depends on TestHelpers.psm1.
+# (Invoke-AWSSSOLogin -BrowserCommand) to open the login URL in such a session; it loads this module
+# alone, so nothing here depends on TestHelpers.psm1.
 
 Set-StrictMode -Version 3.0
 
@@ -165,14 +165,20 @@ function Stop-ChromeDriver {
     Stop-ProcessTree -Process $Driver.Process
 }
 
+function Get-ChromiumLauncherPath {
+    # The launcher to pass as Invoke-AWSSSOLogin -BrowserCommand. A parameter, not
+    # AWS_TOOLS_RUSTSSO_BROWSER: the logins run in non-interactive processes, where only a
+    # browser command given with the call may run.
+    Join-Path $PSScriptRoot 'Open-InChromium.ps1'
+}
+
 function Get-ChromiumLauncherEnvironment {
-    # The environment under which the module opens login URLs in the session: the launcher as
-    # AWS_TOOLS_RUSTSSO_BROWSER, the session, and where the launcher records what it did.
+    # The environment under which the launcher opens login URLs in the session: the session, and
+    # where the launcher records what it did.
     # Mode 'second-tab': before the login, fetch /favicon.ico from the listener and open its
     # callback with a wrong state in a second tab, then open the login URL in the first tab.
     param([Parameter(Mandatory)] $Session, [Parameter(Mandatory)] [string] $RecordPath, [string] $Mode = 'open')
     [ordered]@{
-        AWS_TOOLS_RUSTSSO_BROWSER      = Join-Path $PSScriptRoot 'Open-InChromium.ps1'
         RUSTSSO_TEST_WEBDRIVER_URL     = $Session.Driver.Url
         RUSTSSO_TEST_WEBDRIVER_SESSION = $Session.Id
         RUSTSSO_TEST_BROWSER_MODE      = $Mode
@@ -240,6 +246,6 @@ function Save-ChromiumScreenshot {
     [System.IO.File]::WriteAllBytes($Path, [Convert]::FromBase64String($base64))
 }
 
-Export-ModuleMember -Function Find-Chromium, Invoke-WebDriver, Start-ChromeDriver, Stop-ChromeDriver, New-ChromiumSession,
+Export-ModuleMember -Function Find-Chromium, Get-ChromiumLauncherPath, Invoke-WebDriver, Start-ChromeDriver, Stop-ChromeDriver, New-ChromiumSession,
     Remove-ChromiumSession, Get-ChromiumLauncherEnvironment, Hide-CallbackCode, Get-ChromiumPage, Wait-ChromiumPage,
     Save-ChromiumScreenshot, Get-LoopbackPort

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
 Opens a login URL in a running headless Chromium session: the "browser" command the module runs
-(AWS_TOOLS_RUSTSSO_BROWSER) in tests/Browser.Tests.ps1 and build.ps1 -Task Docs.
+(Invoke-AWSSSOLogin -BrowserCommand) in tests/Browser.Tests.ps1 and build.ps1 -Task Docs.
 
 .DESCRIPTION
 Navigates the ChromeDriver session RUSTSSO_TEST_WEBDRIVER_SESSION (at RUSTSSO_TEST_WEBDRIVER_URL)
