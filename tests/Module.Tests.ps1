@@ -106,6 +106,25 @@ if (Test-Path /proc/self/maps) { "mapped=`$(@(Get-Content /proc/self/maps | Wher
         }
     }
 
+    It 'refuses a second copy of the module that needs another native ABI version, naming both' {
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-otherabi-' + [guid]::NewGuid().ToString('n'))
+        $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'
+        try {
+            Copy-Item -Recurse $ModulePath $moduleCopy
+            $psm1 = Join-Path $moduleCopy 'AWS.Tools.RustSSO.psm1'
+            $text = Get-Content -Raw $psm1
+            Set-Content -LiteralPath $psm1 -Value ($text -replace '\$script:ExpectedAbiVersion = 1\b', '$script:ExpectedAbiVersion = 99') -Encoding utf8
+            $script = "Import-Module '$Manifest'; [void][AWS.Tools.RustSSO.Interop.Native]::AbiVersion(); try { Import-Module '$moduleCopy/AWS.Tools.RustSSO.psd1' -ErrorAction Stop; 'imported' } catch { `$_.Exception.Message; exit 3 }"
+            $run = Invoke-ChildPwsh -Script $script
+            $run.ExitCode | Should -Be 3 -Because $run.StdOut
+            $run.StdOut | Should -Match 'needs native ABI version 99'
+            $run.StdOut | Should -Match 'ABI version 1\b'
+            $run.StdOut | Should -Not -Match 'imported'
+        } finally {
+            Remove-Item -Recurse -Force $copy -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'fails to import with the path named when the native library for this platform is missing' {
         $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-nolib-' + [guid]::NewGuid().ToString('n'))
         $moduleCopy = Join-Path $copy 'AWS.Tools.RustSSO'

@@ -5,11 +5,19 @@ Set-StrictMode -Version 3.0
 
 function Start-FakeAws {
     # Starts the fake-aws binary on a random loopback port and returns a handle with its endpoint.
-    param([string] $Path = $env:RUSTSSO_TEST_FAKE_AWS)
+    # -ProxyMode also starts its proxy (intercept, forward or refuse): the handle then has
+    # ProxyUrl and ProxyCaFile (the test CA of an intercepting proxy, as a PEM file).
+    param([string] $Path = $env:RUSTSSO_TEST_FAKE_AWS, [ValidateSet('intercept', 'forward', 'refuse')] [string] $ProxyMode, [string] $ProxyCredentials)
     if (-not $Path -or -not (Test-Path -LiteralPath $Path)) { throw "fake-aws binary not found at '$Path'." }
     $info = New-Object System.Diagnostics.ProcessStartInfo
     $info.FileName = $Path
     $info.Arguments = '--exit-on-stdin-eof'
+    $caFile = $null
+    if ($ProxyMode) {
+        $caFile = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-proxy-ca-' + [guid]::NewGuid().ToString('n') + '.pem')
+        $info.Arguments += " --proxy $ProxyMode --proxy-ca `"$caFile`""
+        if ($ProxyCredentials) { $info.Arguments += " --proxy-credentials $ProxyCredentials" }
+    }
     $info.UseShellExecute = $false
     $info.RedirectStandardInput = $true
     $info.RedirectStandardOutput = $true
@@ -18,7 +26,13 @@ function Start-FakeAws {
     if (-not $readLine.Wait(10000)) { $process.Kill(); throw 'fake-aws did not report its endpoint within 10 s.' }
     $line = $readLine.Result
     if ($line -notmatch '^FAKE_AWS_ENDPOINT=(http://127\.0\.0\.1:\d+)$') { $process.Kill(); throw "Unexpected first line from fake-aws: '$line'" }
-    [pscustomobject]@{ Process = $process; Endpoint = $Matches[1] }
+    $fake = [pscustomobject]@{ Process = $process; Endpoint = $Matches[1]; ProxyUrl = $null; ProxyCaFile = $caFile }
+    if ($ProxyMode) {
+        $proxyLine = $process.StandardOutput.ReadLineAsync()
+        if (-not $proxyLine.Wait(10000) -or $proxyLine.Result -notmatch '^FAKE_AWS_PROXY=(http://127\.0\.0\.1:\d+)$') { $process.Kill(); throw 'fake-aws did not report its proxy.' }
+        $fake.ProxyUrl = $Matches[1]
+    }
+    $fake
 }
 
 function Stop-FakeAws {

@@ -30,11 +30,15 @@ namespace AWS.Tools.RustSSO.Interop
             foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
             {
                 string name = (string)entry.Key;
-                if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name == "HOME" || name == "USERPROFILE")
+                if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name == "HOME" || name == "USERPROFILE" || Array.IndexOf(NetworkVariables, name) >= 0)
                     view[name] = (string)entry.Value;
             }
             return view;
         }
+
+        /// <summary>The proxy and trust variables, which the library reads from the view (a
+        /// session's `$env:HTTPS_PROXY` or `$env:AWS_CA_BUNDLE` reaches it this way).</summary>
+        private static readonly string[] NetworkVariables = { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR" };
 
         /// <summary>Text that came from outside the module (a service's error message, an account
         /// name, a URL), made safe to show: each C0 control but tab and newline, DEL, each C1
@@ -79,6 +83,7 @@ namespace AWS.Tools.RustSSO.Interop
                 case "OperationStopped": exception = new OperationCanceledException(message); break;
                 case "ConnectionError": exception = new System.Net.WebException(message); break;
                 case "InvalidData": exception = new System.IO.InvalidDataException(message); break;
+                case "SecurityError": exception = new System.Security.SecurityException(message); break;
                 default: exception = new InvalidOperationException(message); break;
             }
             ErrorCategory value;
@@ -136,6 +141,8 @@ namespace AWS.Tools.RustSSO.Interop
                         string note = string.IsNullOrEmpty(token) ? string.Empty : ", token valid until " + token;
                         Debug(cmdlet, "Credentials obtained from " + meta.Str("credential_source") + note + ".");
                         Debug(cmdlet, "Region " + meta.Str("region") + " obtained from " + meta.Str("region_source") + ".");
+                        string network = meta.Str("network");
+                        if (!string.IsNullOrEmpty(network)) Debug(cmdlet, "Network: " + network + ".");
                     }
                 }
                 object inner;

@@ -109,6 +109,7 @@ pub mod faults;
 pub mod http;
 pub mod oidc;
 pub mod portal;
+pub mod proxy;
 pub mod s3;
 pub mod server;
 pub mod sigv4;
@@ -119,6 +120,7 @@ pub mod util;
 
 pub use faults::Fault;
 pub use oidc::{IssueTokenRequest, IssuedToken};
+pub use proxy::{FakeProxy, ProxyMode, ProxyOptions};
 pub use state::{
     AccountSpec, AuthorizeOutcome, AuthorizeSpec, BucketSpec, DeviceFlowSpec, DeviceOutcome, FakeState, GenerateBuckets, OwnerSpec,
     RefreshTokenMode, StaticKey, DEFAULT_STATIC_KEY_ID, DEFAULT_STATIC_SECRET,

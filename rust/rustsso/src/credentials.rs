@@ -30,19 +30,29 @@ pub struct Resolution {
     pub region: String,
     pub region_source: String,
     pub profile_source: ProfileSource,
+    /// The environment the SDK configuration is built with: the call's, plus the selected
+    /// profile's `ca_bundle` (see [`crate::net`]).
+    pub env: crate::env::EnvView,
 }
 
 /// Resolves credentials and region for the common parameters. Validates the selected profile
 /// before any network call; a named profile that does not exist is an error, never a fall-back.
 pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
-    let env = &call.env;
-    let source = ProfileSource::new(non_empty(&params.auth.profile_location), env);
+    let source = ProfileSource::new(non_empty(&params.auth.profile_location), &call.env);
     let explicit_profile = non_empty(&params.auth.profile);
-    let profiles = source.load(env).await?;
+    let profiles = source.load(&call.env).await?;
 
     let static_keys = static_credentials(params)?;
     let sso_role = sso_role(params)?;
-    let (profile_name, profile_named) = config::selected_profile_name(explicit_profile, env);
+    let (profile_name, profile_named) = config::selected_profile_name(explicit_profile, &call.env);
+    // The selected profile's ca_bundle, as the AWS CLI reads it, for every HTTPS call made for
+    // this request (the credential chain's included).
+    let ca_bundle = profiles.get_profile(&profile_name).and_then(|p| p.get("ca_bundle")).map(str::trim).filter(|b| !b.is_empty());
+    let call = &match ca_bundle {
+        Some(bundle) => Call::new(call.ctx.clone(), call.env.with(&[(crate::net::PROFILE_CA_BUNDLE, Some(bundle))])),
+        None => call.clone(),
+    };
+    let env = &call.env;
 
     // Region: parameter, environment, the selected profile, then the fallback.
     let (region, region_source) = if let Some(r) = non_empty(&params.region) {
@@ -71,7 +81,7 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
         from_profile(call, &profiles, &profile_name, &source, &region).await?
     } else {
         Resolution::new(
-            default_chain(call, &region).await,
+            default_chain(call, &region).await?,
             "the default credential chain (web identity, container or instance metadata)".into(),
             "default-chain",
             &source,
@@ -80,25 +90,26 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
 
     resolution.region = region;
     resolution.region_source = region_source;
+    resolution.env = call.env.clone();
     Ok(resolution)
 }
 
 /// No profile to read: the sources that need none (web identity, container, instance metadata),
 /// from the call's environment. Instance metadata is probed briefly (one attempt, 1 s timeouts)
 /// so that a machine that is not on EC2 never stalls; AWS_EC2_METADATA_DISABLED is honoured.
-async fn default_chain(call: &Call, region: &str) -> SharedCredentialsProvider {
+async fn default_chain(call: &Call, region: &str) -> Result<SharedCredentialsProvider> {
     let without_imds = call.env.with(&[("AWS_EC2_METADATA_DISABLED", Some("true"))]);
-    let env_chain = crate::service_config::loader(&Call::new(call.ctx.clone(), without_imds))
+    let env_chain = crate::service_config::loader(&Call::new(call.ctx.clone(), without_imds))?
         .region(aws_config::Region::new(region.to_string()))
         .load()
         .await
         .credentials_provider();
     let imds_disabled = call.env.get("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let Some(env_chain) = env_chain else {
-        return SharedCredentialsProvider::new(Credentials::new("", "", None, None, "none"));
+        return Ok(SharedCredentialsProvider::new(Credentials::new("", "", None, None, "none")));
     };
     if imds_disabled {
-        return env_chain;
+        return Ok(env_chain);
     }
     let imds = aws_config::imds::Client::builder()
         .max_attempts(1)
@@ -106,10 +117,10 @@ async fn default_chain(call: &Call, region: &str) -> SharedCredentialsProvider {
         .read_timeout(std::time::Duration::from_secs(1))
         .build();
     let imds_provider = aws_config::imds::credentials::ImdsCredentialsProvider::builder().imds_client(imds).build();
-    SharedCredentialsProvider::new(
+    Ok(SharedCredentialsProvider::new(
         aws_config::meta::credentials::CredentialsProviderChain::first_try("Environment", env_chain)
             .or_else("Ec2InstanceMetadata", imds_provider),
-    )
+    ))
 }
 
 impl Resolution {
@@ -123,6 +134,7 @@ impl Resolution {
             region: FALLBACK_REGION.to_string(),
             region_source: String::new(),
             profile_source: source.clone(),
+            env: crate::env::EnvView::default(),
         }
     }
 }
@@ -136,7 +148,7 @@ async fn from_profile(
 ) -> Result<Resolution> {
     let kind = config::resolve_profile(profiles, name)?;
     if let Some(chain) = sso_role_chain(profiles, name)? {
-        let provider = chained_over_sso(call, chain, name, source, region).await;
+        let provider = chained_over_sso(call, chain, name, source, region).await?;
         let mut r = Resolution::new(provider, format!("stored profile named '{name}' (a role chain over SSO)"), "profile", source);
         r.profile_name = Some(name.to_string());
         return Ok(r);
@@ -164,7 +176,7 @@ async fn from_profile(
                 ("AWS_EC2_METADATA_DISABLED", Some("true")),
             ]);
             // The region is what STS calls of role_arn chains are signed for.
-            let provider = crate::service_config::loader(&Call::new(call.ctx.clone(), env))
+            let provider = crate::service_config::loader(&Call::new(call.ctx.clone(), env))?
                 .region(aws_config::Region::new(region.to_string()))
                 .profile_name(name)
                 .profile_files(source.profile_files(&call.env))
@@ -247,11 +259,17 @@ fn sso_role_chain(profiles: &aws_config::profile::ProfileSet, name: &str) -> Res
 }
 
 /// The chain's roles assumed one after the other, starting from this library's SSO provider.
-async fn chained_over_sso(call: &Call, chain: SsoRoleChain, name: &str, source: &ProfileSource, region: &str) -> SharedCredentialsProvider {
+async fn chained_over_sso(
+    call: &Call,
+    chain: SsoRoleChain,
+    name: &str,
+    source: &ProfileSource,
+    region: &str,
+) -> Result<SharedCredentialsProvider> {
     // The STS calls use the selected profile's settings (endpoint, retries), as aws-config's
     // own chain does, and the call's environment without keys that could answer instead.
     let env = call.env.with(&[("AWS_ACCESS_KEY_ID", None), ("AWS_SECRET_ACCESS_KEY", None), ("AWS_SESSION_TOKEN", None)]);
-    let sts_config = crate::service_config::loader(&Call::new(call.ctx.clone(), env))
+    let sts_config = crate::service_config::loader(&Call::new(call.ctx.clone(), env))?
         .region(aws_config::Region::new(region.to_string()))
         .profile_name(name)
         .profile_files(source.profile_files(&call.env))
@@ -274,7 +292,7 @@ async fn chained_over_sso(call: &Call, chain: SsoRoleChain, name: &str, source: 
         }
         provider = SharedCredentialsProvider::new(builder.build_from_provider(provider).await);
     }
-    provider
+    Ok(provider)
 }
 
 /// The account and role of an SSO role credential, when the call names one.

@@ -59,6 +59,8 @@ pub struct CallMeta {
     pub region_source: String,
     /// When the SSO token behind the credentials expires (SSO profiles only).
     pub token_expires_at: Option<String>,
+    /// The proxy (host and port, never credentials) and the certificates trusted.
+    pub network: String,
 }
 
 impl CallMeta {
@@ -78,6 +80,7 @@ impl CallMeta {
             region: resolution.region.clone(),
             region_source: resolution.region_source.clone(),
             token_expires_at,
+            network: crate::net::describe(&resolution.env),
         }
     }
 }

@@ -11,22 +11,49 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Whether a variable belongs in the view: the ones aws-config and this library read.
+/// Whether a variable belongs in the view: the ones aws-config and this library read (the
+/// proxy and trust variables included).
 pub fn is_relevant(name: &str) -> bool {
-    name.starts_with("AWS_") || matches!(name, "HOME" | "USERPROFILE" | "HOMEDRIVE" | "HOMEPATH")
+    name.starts_with("AWS_") || matches!(name, "HOME" | "USERPROFILE" | "HOMEDRIVE" | "HOMEPATH") || crate::net::VARIABLES.contains(&name)
 }
 
-/// An immutable set of environment variables, cheap to clone.
+/// An immutable set of environment variables, cheap to clone. The view may hold
+/// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN: its values are zeroed when the last clone goes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EnvView {
-    vars: Arc<BTreeMap<String, String>>,
+    vars: Arc<Vars>,
+}
+
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Vars(BTreeMap<String, String>);
+
+impl std::ops::Deref for Vars {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Vars {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Names only: values may be secrets.
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+impl Drop for Vars {
+    fn drop(&mut self) {
+        for (_, mut value) in std::mem::take(&mut self.0) {
+            zeroize::Zeroize::zeroize(&mut value);
+        }
+    }
 }
 
 impl EnvView {
     /// A view holding exactly these variables (irrelevant names are dropped).
     pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         let vars = pairs.into_iter().map(|(k, v)| (k.into(), v.into())).filter(|(k, _)| is_relevant(k)).collect();
-        EnvView { vars: Arc::new(vars) }
+        EnvView { vars: Arc::new(Vars(vars)) }
     }
 
     /// A snapshot of the process environment, read (never written). Used when a request brings
@@ -50,8 +77,8 @@ impl EnvView {
         let mut vars = (*self.vars).clone();
         for (name, value) in changes {
             match value {
-                Some(v) => vars.insert(name.to_string(), v.to_string()),
-                None => vars.remove(*name),
+                Some(v) => vars.0.insert(name.to_string(), v.to_string()),
+                None => vars.0.remove(*name),
             };
         }
         EnvView { vars: Arc::new(vars) }

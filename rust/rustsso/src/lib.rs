@@ -20,7 +20,8 @@
 //! - login and logout: [`login`] (the conversation with PowerShell), [`pkce`], [`loopback`]
 //!   (the browser's callback and its pages), [`registration`] (the OIDC client registration
 //!   cache), [`device_flow`], [`logout`];
-//! - services: [`s3`], [`sts`], [`diagnostics`] (what -Verbose and -Debug show);
+//! - services: [`s3`], [`sts`], [`diagnostics`] (what -Verbose and -Debug show), [`net`] (the
+//!   proxy and trust settings of a call, and the HTTP client built from them);
 //! - [`error`]: statuses and messages; [`secret`]: redacted, zeroed secret strings.
 
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
@@ -38,6 +39,7 @@ pub mod ffi;
 pub mod login;
 pub mod logout;
 pub mod loopback;
+pub mod net;
 pub mod ops;
 pub mod params;
 pub mod pkce;

@@ -170,7 +170,7 @@ pub async fn begin(call: Call, p: BeginParams) -> Result<LoginState> {
             return Ok(s);
         }
     }
-    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await;
+    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await?;
     let use_pkce = profile.session_name.is_some() && !p.use_device_code;
     let registration = crate::registration::registration(&call, &clients, &profile, use_pkce).await?;
     let deadline = std::time::Instant::now() + timeout;

@@ -140,9 +140,10 @@ pub async fn apply(call: Call, p: ApplyParams) -> Result<Vec<Removed>> {
                 let token = obj.get("accessToken").and_then(|v| v.as_str());
                 let region = obj.get("region").and_then(|v| v.as_str());
                 if let (Some(token), Some(region)) = (token, region) {
-                    let clients = crate::sso_clients::clients(&call, None, &Default::default(), region).await;
                     // Errors are ignored, as the CLI does: the files go either way.
-                    logout_called = clients.portal.logout().access_token(token).send().await.is_ok();
+                    if let Ok(clients) = crate::sso_clients::clients(&call, None, &Default::default(), region).await {
+                        logout_called = clients.portal.logout().access_token(token).send().await.is_ok();
+                    }
                 }
             }
         }

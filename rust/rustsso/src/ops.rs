@@ -68,8 +68,14 @@ fn env_view(env: Option<&serde_json::Map<String, serde_json::Value>>) -> Result<
 pub fn dispatch_bytes(ctx: &Arc<Context>, call_id: u64, bytes: &[u8]) -> Result<String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| Error::new(Status::InvalidUtf8, format!("The request is not valid UTF-8 (at byte {}).", e.valid_up_to())))?;
-    let request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
-    let call = Call::new(ctx.clone(), env_view(request.env.as_ref())?);
+    let mut request: Request = serde_json::from_str(text).map_err(|e| json_error("request", &e))?;
+    let view = env_view(request.env.as_ref());
+    // The request's copy of the environment may hold AWS_SECRET_ACCESS_KEY: the view keeps
+    // its own (zeroed when dropped), and this one is zeroed now.
+    if let Some(env) = request.env.take() {
+        zeroize_value(&mut serde_json::Value::Object(env));
+    }
+    let call = Call::new(ctx.clone(), view?);
     let timeout = request.timeout_ms.filter(|t| *t > 0).map(Duration::from_millis);
     let mut json = dispatch(&call, call_id, timeout, &request.op, request.params)?;
     let warnings = call.take_warnings();
@@ -172,7 +178,8 @@ fn run<T: Serialize>(
     timeout: Option<Duration>,
     fut: impl std::future::Future<Output = Result<T>>,
 ) -> Result<String> {
-    to_json(&call.ctx.block_on_call(call_id, timeout, call.scope(fut))?)
+    let result = call.ctx.block_on_call(call_id, timeout, call.scope(fut)).map_err(|e| crate::net::explain(&call.env, e))?;
+    to_json(&result)
 }
 
 /// The parameters as the operation's type. The request tree may carry a secret key or a

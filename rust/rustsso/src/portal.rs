@@ -43,7 +43,7 @@ pub struct Account {
 pub async fn list_accounts(call: Call, p: PortalParams) -> Result<AccountPage> {
     let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     let token = crate::sso::valid_token(&call, &profile, &source).await?;
-    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await;
+    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await?;
     let out = clients
         .portal
         .list_accounts()
@@ -96,7 +96,7 @@ pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage>
         ));
     }
     let token = crate::sso::valid_token(&call, &profile, &source).await?;
-    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await;
+    let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await?;
     let out = clients
         .portal
         .list_account_roles()

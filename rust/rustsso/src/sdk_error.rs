@@ -77,8 +77,21 @@ where
             if let Some(cred_err) = find_source::<aws_credential_types::provider::error::CredentialsError>(&err) {
                 return credentials_error(cred_err);
             }
+            let chain = error_chain(&err);
+            if let Some(reason) = certificate_problem(&chain) {
+                let host = host.unwrap_or("the endpoint");
+                let mut e = Error::with_code(
+                    Status::Network,
+                    "CertificateNotTrusted",
+                    format!(
+                        "{operation}: the TLS certificate of {host} was not accepted ({reason}). If your network inspects TLS with a company CA, trust it with AWS_CA_BUNDLE or the profile's ca_bundle (a PEM file)."
+                    ),
+                );
+                e.category = Some("SecurityError");
+                return e;
+            }
             let status = if dispatch.is_timeout() { Status::Timeout } else { Status::Network };
-            Error::new(status, format!("{operation} could not reach the endpoint: {}", error_chain(&err)))
+            Error::new(status, format!("{operation} could not reach the endpoint: {chain}"))
         }
         SdkError::ResponseError(response) if response.raw().status().as_u16() >= 400 => http_error(operation, host, response.raw(), None),
         SdkError::ResponseError(_) => Error::with_code(
@@ -136,4 +149,19 @@ pub fn error_chain(err: &(dyn StdError + 'static)) -> String {
         current = e.source();
     }
     parts.join(": ")
+}
+
+/// What a TLS certificate failure in an error chain says, in words: rustls names it
+/// `invalid peer certificate: <reason>`.
+pub fn certificate_problem(chain: &str) -> Option<String> {
+    let rest = &chain[chain.find("invalid peer certificate")? + "invalid peer certificate".len()..];
+    let reason = rest.trim_start_matches([':', ' ']).split([',', ')']).next().unwrap_or("").trim();
+    Some(match reason {
+        r if r.starts_with("UnknownIssuer") => "unknown issuer".to_string(),
+        r if r.starts_with("Expired") => "expired".to_string(),
+        r if r.starts_with("NotValidForName") => "issued for another name".to_string(),
+        r if r.starts_with("Revoked") => "revoked".to_string(),
+        "" => "invalid".to_string(),
+        r => r.to_string(),
+    })
 }

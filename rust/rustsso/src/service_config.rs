@@ -32,12 +32,14 @@ pub fn identity_cache() -> aws_smithy_runtime_api::client::identity::SharedIdent
     aws_config::identity::IdentityCache::lazy().load_timeout(crate::sso::LOCK_WAIT + OPERATION_TIMEOUT + Duration::from_secs(5)).build()
 }
 
-/// A loader with the call's environment and this library's timeouts.
-pub fn loader(call: &Call) -> aws_config::ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest())
+/// A loader with the call's environment, its proxy and trust settings, and this library's
+/// timeouts. Fails (before any network call) when a CA bundle or proxy setting cannot be used.
+pub fn loader(call: &Call) -> Result<aws_config::ConfigLoader> {
+    Ok(aws_config::defaults(BehaviorVersion::latest())
         .env(call.env.aws_env())
+        .http_client(crate::net::http_client(call)?)
         .timeout_config(default_timeouts())
-        .identity_cache(identity_cache())
+        .identity_cache(identity_cache()))
 }
 
 /// A cache key for the settings, the environment and the config files' timestamps: identifies
@@ -90,7 +92,8 @@ pub async fn sdk_config(call: &Call, params: &CommonParams) -> Result<(SdkConfig
         }
     }
     let resolution = crate::credentials::resolve(call, params).await?;
-    let mut loader = loader(call)
+    // The resolution's environment carries the selected profile's ca_bundle.
+    let mut loader = loader(&Call::new(call.ctx.clone(), resolution.env.clone()))?
         .credentials_provider(resolution.provider.clone())
         .region(Region::new(resolution.region.clone()))
         .profile_files(resolution.profile_source.profile_files(&call.env));

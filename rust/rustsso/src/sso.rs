@@ -114,7 +114,7 @@ async fn refresh(call: &Call, profile: &SsoProfile, source: &ProfileSource, loc:
         return if token.is_expired(now) { Err(expired(profile, &token)) } else { Ok(token) };
     }
     *last_attempt = Some(now);
-    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
+    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await?;
     let response = clients
         .oidc
         .create_token()
@@ -229,7 +229,7 @@ fn expired(profile: &SsoProfile, token: &CachedToken) -> Error {
 pub async fn role_credentials(call: &Call, profile: &SsoProfile, source: &ProfileSource) -> Result<Credentials> {
     profile.require_role()?;
     let loc = token_location(call, profile)?;
-    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await;
+    let clients = clients(call, profile.config_profile(), source, &profile.sso_region).await?;
     let key = RoleKey {
         token_path: loc.path.to_string_lossy().into_owned(),
         start_url: profile.start_url.trim_end_matches('/').to_string(),

@@ -19,7 +19,7 @@ pub struct SsoClients {
     pub portal_host: String,
 }
 
-pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSource, sso_region: &str) -> SsoClients {
+pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSource, sso_region: &str) -> crate::Result<SsoClients> {
     let key = format!(
         "sso|{}|{}|{sso_region}|{}",
         profile_name.unwrap_or_default(),
@@ -27,9 +27,9 @@ pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSo
         call.env.fingerprint()
     );
     if let Some(c) = call.ctx.clients.get(&key).and_then(|v| v.downcast::<SsoClients>().ok()) {
-        return (*c).clone();
+        return Ok((*c).clone());
     }
-    let mut loader = crate::service_config::loader(call)
+    let mut loader = crate::service_config::loader(call)?
         .region(Region::new(sso_region.to_string()))
         .no_credentials()
         .profile_files(source.profile_files(&call.env));
@@ -56,7 +56,7 @@ pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSo
     };
     let value: AnyValue = Arc::new(clients.clone());
     call.ctx.clients.insert(key, value);
-    clients
+    Ok(clients)
 }
 
 /// The host (and port) of a URL, without user information.

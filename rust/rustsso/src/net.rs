@@ -1,0 +1,341 @@
+//! The network settings of a call, read from its environment view (never the process
+//! environment): the proxy (`HTTPS_PROXY`, `ALL_PROXY`, `HTTP_PROXY`, their lower-case forms,
+//! `NO_PROXY`) and the certificates to trust besides the platform's (`AWS_CA_BUNDLE`,
+//! `SSL_CERT_FILE`, `SSL_CERT_DIR`), and the one HTTP client per distinct setting that every SDK
+//! client of the call uses: OIDC, the portal, STS, S3 and the credential chain.
+//!
+//! Precedence follows the AWS CLI (Python's rules): a lower-case variable wins over its
+//! upper-case form; HTTPS traffic uses `https_proxy`, then `all_proxy`; `http_proxy` serves
+//! plain-HTTP endpoints only.
+
+use crate::context::{AnyValue, Call};
+use crate::env::EnvView;
+use crate::error::{Error, Result, Status};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The selected profile's `ca_bundle`, as the credential resolution adds it to a call's view
+/// (a name no environment variable can have).
+pub const PROFILE_CA_BUNDLE: &str = "\u{0}profile ca_bundle";
+
+/// The proxy and trust variables the environment view carries.
+pub const VARIABLES: &[&str] = &[
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProxyKind {
+    Https,
+    All,
+    Http,
+}
+
+/// A proxy from the environment: its URL without credentials, and the credentials apart.
+#[derive(Clone)]
+struct Proxy {
+    kind: ProxyKind,
+    variable: &'static str,
+    url: String,
+    user: Option<String>,
+    password: Option<crate::secret::SecretString>,
+}
+
+/// A lower-case variable, else its upper-case form.
+fn either<'a>(env: &'a EnvView, lower: &'static str, upper: &'static str) -> Option<(&'static str, &'a str)> {
+    env.get(lower).map(|v| (lower, v)).or_else(|| env.get(upper).map(|v| (upper, v)))
+}
+
+fn proxy_of(env: &EnvView) -> Result<Option<Proxy>> {
+    let found = either(env, "https_proxy", "HTTPS_PROXY")
+        .map(|v| (ProxyKind::Https, v))
+        .or_else(|| either(env, "all_proxy", "ALL_PROXY").map(|v| (ProxyKind::All, v)))
+        .or_else(|| either(env, "http_proxy", "HTTP_PROXY").map(|v| (ProxyKind::Http, v)));
+    let Some((kind, (variable, value))) = found else { return Ok(None) };
+    // A proxy given as host:port (as curl allows) is an HTTP proxy.
+    let with_scheme = if value.contains("://") { value.to_string() } else { format!("http://{value}") };
+    let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("http", &with_scheme));
+    let (authority, path) = rest.split_once('/').map(|(a, p)| (a, format!("/{p}"))).unwrap_or((rest, String::new()));
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    if host.is_empty() || !matches!(scheme, "http" | "https") {
+        return Err(Error::with_code(
+            Status::InvalidConfig,
+            "InvalidProxySetting",
+            format!("{variable} is not a proxy URL (expected http://host:port); it names '{}'.", crate::sso_clients::host_of(value)),
+        ));
+    }
+    let decode = |s: &str| percent_decode(s);
+    let (user, password) = match userinfo {
+        Some(u) => match u.split_once(':') {
+            Some((name, secret)) => (Some(decode(name)), Some(crate::secret::SecretString::new(decode(secret)))),
+            None => (Some(decode(u)), None),
+        },
+        None => (None, None),
+    };
+    Ok(Some(Proxy { kind, variable, url: format!("{scheme}://{host}{path}"), user, password }))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = s.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The files whose certificates are trusted besides the platform's, with where each came from.
+fn bundles(env: &EnvView) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    if let Some(b) = env.get("AWS_CA_BUNDLE") {
+        out.push((env.expand_home(b), "AWS_CA_BUNDLE".to_string()));
+    } else if let Some(b) = env.get(PROFILE_CA_BUNDLE) {
+        out.push((env.expand_home(b), "the profile's ca_bundle".to_string()));
+    }
+    if let Some(f) = env.get("SSL_CERT_FILE") {
+        out.push((PathBuf::from(f), "SSL_CERT_FILE".to_string()));
+    }
+    if let Some(dir) = env.get("SSL_CERT_DIR") {
+        for d in std::env::split_paths(dir) {
+            if let Ok(entries) = std::fs::read_dir(&d) {
+                let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+                files.sort();
+                out.extend(files.into_iter().map(|p| (p, "SSL_CERT_DIR".to_string())));
+            }
+        }
+    }
+    out
+}
+
+/// The certificates of a PEM file, each one checked as a trust anchor (the TLS layer would
+/// otherwise stop the process on one it cannot use).
+fn certificates(path: &Path, source: &str, required: bool) -> Result<Vec<Vec<u8>>> {
+    use rustls_pki_types::pem::PemObject;
+    let unusable = |why: String| {
+        Error::with_code(Status::InvalidConfig, "CaBundleUnusable", format!("The CA bundle '{}' (from {source}) {why}", path.display()))
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(_) if !required => return Ok(Vec::new()),
+        Err(e) => return Err(unusable(format!("cannot be read: {e}."))),
+    };
+    let mut ders = Vec::new();
+    for cert in rustls_pki_types::CertificateDer::pem_slice_iter(&bytes) {
+        let cert = match cert {
+            Ok(c) => c,
+            Err(_) if !required => return Ok(Vec::new()),
+            Err(e) => return Err(unusable(format!("is not valid PEM: {e}."))),
+        };
+        if rustls::RootCertStore::empty().add(cert.clone()).is_err() {
+            if !required {
+                continue;
+            }
+            return Err(unusable("holds a certificate that cannot be used as a trust anchor.".to_string()));
+        }
+        ders.push(cert.as_ref().to_vec());
+    }
+    if ders.is_empty() && required {
+        return Err(unusable("holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----).".to_string()));
+    }
+    Ok(ders)
+}
+
+fn pem_of(der: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    pem.into_bytes()
+}
+
+/// What -Debug says about the network of a call (never credentials).
+pub fn describe(env: &EnvView) -> String {
+    let proxy = match proxy_of(env) {
+        Ok(Some(p)) => format!("proxy {} (from {})", crate::sso_clients::host_of(&p.url), p.variable),
+        Ok(None) => "no proxy".to_string(),
+        Err(_) => "an invalid proxy setting".to_string(),
+    };
+    let mut sources: Vec<String> = Vec::new();
+    for (path, source) in bundles(env) {
+        let named = format!("{source} '{}'", path.display());
+        if !sources.contains(&named) && source != "SSL_CERT_DIR" {
+            sources.push(named);
+        }
+    }
+    if env.get("SSL_CERT_DIR").is_some() {
+        sources.push("SSL_CERT_DIR".to_string());
+    }
+    let trust = if sources.is_empty() {
+        "the platform's certificates".to_string()
+    } else {
+        format!("the platform's certificates and {}", sources.join(", "))
+    };
+    format!("{proxy}; trusting {trust}")
+}
+
+/// The HTTP client for the call's proxy and trust settings, built once per distinct setting (and
+/// bundle file version) and shared, so connections are reused across calls. A bundle that is
+/// missing, unreadable or holds no certificate is an error naming the file, before any call.
+pub fn http_client(call: &Call) -> Result<SharedHttpClient> {
+    use sha1::{Digest, Sha1};
+    let env = &call.env;
+    let proxy = proxy_of(env)?;
+    let files = bundles(env);
+    let mut h = Sha1::new();
+    if let Some(p) = &proxy {
+        h.update(format!("{:?}|{}|{}|", p.kind, p.url, p.user.as_deref().unwrap_or_default()));
+        h.update(p.password.as_ref().map(|s| s.expose()).unwrap_or_default());
+    }
+    h.update([0xff]);
+    h.update(either(env, "no_proxy", "NO_PROXY").map(|(_, v)| v).unwrap_or_default());
+    for (path, source) in &files {
+        let stamp = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        h.update(format!("|{}|{source}|{stamp:?}", path.display()));
+    }
+    let key = format!("http|{}", hex::encode(h.finalize()));
+    if let Some(c) = call.ctx.clients.get(&key).and_then(|v| v.downcast::<SharedHttpClient>().ok()) {
+        return Ok((*c).clone());
+    }
+    let mut trust = TrustStore::default().with_native_roots(true);
+    for (path, source) in &files {
+        // AWS_CA_BUNDLE and ca_bundle must work; SSL_CERT_FILE and SSL_CERT_DIR are read as
+        // OpenSSL reads them (what cannot be used is passed over).
+        let required = !source.starts_with("SSL_CERT");
+        for der in certificates(path, source, required)? {
+            trust = trust.with_pem_certificate(pem_of(&der));
+        }
+    }
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| Error::internal(format!("The TLS settings could not be built: {e}")))?;
+    let proxy_config = match &proxy {
+        None => ProxyConfig::disabled(),
+        Some(p) => {
+            let invalid = |e: aws_smithy_http_client::proxy::ProxyError| {
+                Error::with_code(Status::InvalidConfig, "InvalidProxySetting", format!("{} is not a usable proxy URL: {e}", p.variable))
+            };
+            let mut config = match p.kind {
+                ProxyKind::Https => ProxyConfig::https(p.url.as_str()).map_err(invalid)?,
+                ProxyKind::All => ProxyConfig::all(p.url.as_str()).map_err(invalid)?,
+                ProxyKind::Http => ProxyConfig::http(p.url.as_str()).map_err(invalid)?,
+            };
+            if let Some(user) = &p.user {
+                config = config.with_basic_auth(user.as_str(), p.password.as_ref().map(|s| s.expose()).unwrap_or_default());
+            }
+            if let Some((_, rules)) = either(env, "no_proxy", "NO_PROXY") {
+                config = config.no_proxy(rules);
+            }
+            config
+        }
+    };
+    let client = aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut builder = aws_smithy_http_client::Connector::builder();
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder
+            .proxy_config(proxy_config.clone())
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone())
+            .build()
+    });
+    let value: AnyValue = Arc::new(client.clone());
+    call.ctx.clients.insert(key, value);
+    Ok(client)
+}
+
+/// A network error of a call through a proxy, named as the proxy's (host and port, never its
+/// credentials) when the proxy is where it failed.
+pub fn explain(env: &EnvView, err: Error) -> Error {
+    if err.status != Status::Network || err.code == "CertificateNotTrusted" {
+        return err;
+    }
+    let Ok(Some(proxy)) = proxy_of(env) else { return err };
+    let at = crate::sso_clients::host_of(&proxy.url);
+    let message = &err.message;
+    let reason = if message.contains("proxy authorization required") {
+        "it requires authentication (407): check the user and password of the proxy URL"
+    } else if message.contains("tunnel error") {
+        "it did not open a tunnel to the endpoint (CONNECT refused)"
+    } else if message.contains(&at) || message.contains("onnection refused") {
+        "the connection to it failed"
+    } else {
+        return err;
+    };
+    let mut e =
+        Error::with_code(Status::Network, "ProxyError", format!("The proxy {at} (from {}) could not be used: {reason}.", proxy.variable));
+    e.category = Some("ConnectionError");
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_case_wins_and_https_comes_first() {
+        let env =
+            EnvView::from_pairs([("HTTPS_PROXY", "http://upper:1"), ("https_proxy", "http://lower:2"), ("HTTP_PROXY", "http://plain:3")]);
+        let p = proxy_of(&env).unwrap().unwrap();
+        assert_eq!((p.kind, p.variable, p.url.as_str()), (ProxyKind::Https, "https_proxy", "http://lower:2"));
+        let env = EnvView::from_pairs([("ALL_PROXY", "proxy.corp:8080"), ("HTTP_PROXY", "http://plain:3")]);
+        let p = proxy_of(&env).unwrap().unwrap();
+        assert_eq!((p.kind, p.url.as_str()), (ProxyKind::All, "http://proxy.corp:8080"));
+        assert!(proxy_of(&EnvView::from_pairs([("AWS_REGION", "x")])).unwrap().is_none());
+    }
+
+    #[test]
+    fn proxy_credentials_are_kept_apart_and_never_described() {
+        let env = EnvView::from_pairs([("HTTPS_PROXY", "http://me%40corp:s3cr%3At@proxy.corp:3128")]);
+        let p = proxy_of(&env).unwrap().unwrap();
+        assert_eq!(p.url, "http://proxy.corp:3128");
+        assert_eq!(p.user.as_deref(), Some("me@corp"));
+        assert_eq!(p.password.as_ref().map(|s| s.expose()), Some("s3cr:t"));
+        let text = describe(&env);
+        assert!(text.contains("proxy.corp:3128") && !text.contains("s3cr") && !text.contains("me%40"), "{text}");
+    }
+
+    #[test]
+    fn a_bundle_that_cannot_be_used_is_an_error_naming_the_file() {
+        let dir = std::env::temp_dir().join(format!("rustsso-net-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        for (path, why) in [(dir.join("missing.pem"), "cannot be read"), (empty.clone(), "holds no certificate")] {
+            let e = certificates(&path, "AWS_CA_BUNDLE", true).unwrap_err();
+            assert_eq!(e.code, "CaBundleUnusable");
+            assert!(e.message.contains(&path.display().to_string()) && e.message.contains(why), "{}", e.message);
+        }
+        assert!(certificates(&empty, "SSL_CERT_FILE", false).unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
