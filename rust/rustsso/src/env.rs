@@ -107,14 +107,12 @@ impl EnvView {
             _ => return PathBuf::from(path),
         };
         match self.home_dir() {
-            Some(home) => {
-                let rest = rest.trim_start_matches(['/', '\\']);
-                if rest.is_empty() {
-                    home
-                } else {
-                    home.join(rest)
-                }
-            }
+            // Each part joined on its own, so that on Windows `~/x/config` becomes
+            // `C:\Users\me\x\config` (the AWS CLI's path), not a mix of separators.
+            Some(home) => rest
+                .split(|c| c == '/' || (cfg!(windows) && c == '\\'))
+                .filter(|part| !part.is_empty())
+                .fold(home, |path, part| path.join(part)),
             None => PathBuf::from(path),
         }
     }
@@ -147,7 +145,8 @@ mod tests {
         let env = EnvView::from_pairs([("AWS_PROFILE", "dev"), ("PATH", "/bin"), ("HOME", "/h")]);
         assert_eq!(env.get("AWS_PROFILE"), Some("dev"));
         assert_eq!(env.get("PATH"), None);
-        assert_eq!(env.home_dir(), if cfg!(windows) { None } else { Some(PathBuf::from("/h")) });
+        // HOME alone is the home directory everywhere (on Windows after USERPROFILE).
+        assert_eq!(env.home_dir(), Some(PathBuf::from("/h")));
     }
 
     #[test]
@@ -161,7 +160,10 @@ mod tests {
     fn tilde_is_expanded_against_the_views_home() {
         let home = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
         let env = EnvView::from_pairs([(home, "/home/me")]);
-        assert_eq!(env.expand_home("~/x/config"), PathBuf::from("/home/me").join("x/config"));
+        assert_eq!(env.expand_home("~/x/config"), PathBuf::from("/home/me").join("x").join("config"));
+        if cfg!(windows) {
+            assert_eq!(env.expand_home("~\\x\\config"), PathBuf::from("/home/me").join("x").join("config"));
+        }
         assert_eq!(env.expand_home("~"), PathBuf::from("/home/me"));
         assert_eq!(env.expand_home("~other/x"), PathBuf::from("~other/x"));
         assert_eq!(env.expand_home("/abs/x"), PathBuf::from("/abs/x"));

@@ -86,7 +86,7 @@ fn into_c_string(s: String) -> *mut c_char {
     bytes.push(0);
     zeroize::Zeroize::zeroize(&mut text);
     // Cannot fail: the only NUL is the last byte.
-    CString::from_vec_with_nul(bytes).map(CString::into_raw).unwrap_or(ptr::null_mut())
+    CString::from_vec_with_nul(bytes).map(CString::into_raw).unwrap_or_default()
 }
 
 /// The library's version (the crate version, e.g. `0.1.0`).

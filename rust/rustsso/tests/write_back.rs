@@ -2,9 +2,12 @@
 //! test binary: it limits the size of files this process may write (which also holds for root,
 //! unlike a read-only folder), so no other test may write at the same time.
 
+#[cfg(unix)]
 mod common;
 
+#[cfg(unix)]
 use common::*;
+#[cfg(unix)]
 use serde_json::json;
 
 #[cfg(unix)]
