@@ -13,7 +13,7 @@
     FunctionsToExport    = @(
         'Get-S3Bucket', 'Get-STSCallerIdentity', 'Get-SSOAccountList', 'Get-SSOAccountRoleList', 'Get-SSORoleCredential',
         'Get-AWSCredential', 'Set-AWSCredential', 'Clear-AWSCredential',
-        'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Export-AWSCredential',
+        'Set-DefaultAWSRegion', 'Get-DefaultAWSRegion', 'Clear-DefaultAWSRegion', 'Set-AWSProxy', 'Clear-AWSProxy', 'Export-AWSCredential',
         'Invoke-AWSSSOLogin', 'Invoke-AWSSSOLogout', 'Set-AWSSSOSessionConfiguration', 'Initialize-AWSSSOConfiguration', 'Sync-AWSSSOProfile')
     CmdletsToExport      = @()
     VariablesToExport    = @()

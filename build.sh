@@ -3,7 +3,8 @@
 #   ./build.sh -Task Demo     the main job: a demo against the bundled local fake AWS
 #   ./build.sh -Task Test     every test (cargo, then Pester)
 # Installs, only when missing: PowerShell 7 (as a .NET global tool) and Pester 5 (from NuGet); on
-# Debian and Ubuntu also Chromium and ChromeDriver (apt-get), for the browser test and the Docs task.
+# Debian and Ubuntu also Chromium and ChromeDriver (apt-get), for the browser test and the Docs task,
+# and tinyproxy, for the corporate-proxy test.
 # Needs: the .NET SDK and a Rust toolchain (cargo).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -34,20 +35,21 @@ XML
   rm -rf "$tmp"
 fi
 
-# tests/Browser.Tests.ps1 and the Docs task drive headless Chromium through ChromeDriver. Where
-# they cannot be installed the browser test is skipped, saying why; nothing else needs them.
-if command -v apt-get >/dev/null 2>&1 && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+# tests/Browser.Tests.ps1 and the Docs task drive headless Chromium through ChromeDriver, and
+# rust/rustsso/tests/corporate_network.rs runs calls through tinyproxy. Where they cannot be
+# installed those tests are skipped, saying why; nothing else needs them.
+if command -v apt-get >/dev/null 2>&1 && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/tinyproxy ]; }; then
   as_root=""
   [ "$(id -u)" -eq 0 ] || as_root="sudo"
   if [ -n "$as_root" ] && ! command -v sudo >/dev/null 2>&1; then
-    echo "build.sh: chromium and chromium-driver are missing and, without root or sudo, cannot be installed;" \
-         "the browser test will be skipped" >&2
+    echo "build.sh: chromium, chromium-driver or tinyproxy is missing and, without root or sudo, cannot be installed;" \
+         "the browser and tinyproxy tests will be skipped" >&2
   else
-    echo "build.sh: installing chromium and chromium-driver (apt-get)"
+    echo "build.sh: installing chromium, chromium-driver and tinyproxy (apt-get)"
     if ! { $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
-           $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
-      echo "build.sh: could not install chromium and chromium-driver; the browser test will be skipped" \
-           "(to run it: sudo apt-get install chromium chromium-driver)" >&2
+           $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver tinyproxy >/dev/null; }; then
+      echo "build.sh: could not install chromium, chromium-driver and tinyproxy; the browser and tinyproxy tests will be skipped" \
+           "(to run them: sudo apt-get install chromium chromium-driver tinyproxy)" >&2
     fi
   fi
 fi

@@ -67,3 +67,52 @@ Describe 'Proxy and private CA set in the session' {
         }
     }
 }
+
+Describe 'Set-AWSProxy and Clear-AWSProxy' {
+    BeforeAll {
+        $script:AuthFake = Start-FakeAws -ProxyMode intercept -ProxyCredentials 'corp-user:pr0xy-Pa55'
+        $script:AuthSandbox = New-SsoSandbox -Fake $AuthFake -ProfileName 'corp-dev' -SessionName 'corp'
+        $script:ProxyPort = ([uri]$AuthFake.ProxyUrl).Port
+    }
+    AfterAll {
+        Clear-AWSProxy
+        Remove-SsoSandbox $AuthSandbox
+        Stop-FakeAws $AuthFake
+        Remove-Item -LiteralPath $AuthFake.ProxyCaFile -ErrorAction SilentlyContinue
+    }
+
+    It 'sends the calls through the shell''s proxy with its credentials, before any proxy variable, and never shows the password' {
+        Invoke-InSsoSandbox -Sandbox $AuthSandbox {
+            Remove-Item Env:AWS_ENDPOINT_URL
+            $env:AWS_CA_BUNDLE = $AuthFake.ProxyCaFile
+            # A proxy variable that would fail: Set-AWSProxy wins over it.
+            $env:HTTPS_PROXY = 'http://127.0.0.1:9'
+            try {
+                $password = ConvertTo-SecureString 'pr0xy-Pa55' -AsPlainText -Force
+                Set-AWSProxy -Hostname 127.0.0.1 -Port $ProxyPort -Credential ([pscredential]::new('corp-user', $password))
+                "$StoredAWSProxy" | Should -Be "http://127.0.0.1:$ProxyPort"
+                $all = Get-STSCallerIdentity -ProfileName corp-dev -Debug -Verbose *>&1
+                @($all | Where-Object { $_ -is [AWS.Tools.RustSSO.CallerIdentity] }).Count | Should -Be 1
+                $text = ($all | Out-String) + ($StoredAWSProxy | Format-List * | Out-String)
+                $text | Should -Match ([regex]::Escape("proxy 127.0.0.1:$ProxyPort (from Set-AWSProxy)"))
+                $text | Should -Not -Match 'pr0xy-Pa55'
+
+                # Wrong credentials: a 407, named as the proxy, with no credentials in the message.
+                Set-AWSProxy -Hostname 127.0.0.1 -Port $ProxyPort -Username corp-user -Password 'wrong-Pa55'
+                $err = $null
+                try { Get-S3Bucket -AccessKey AKIDEXAMPLESTATIC -SecretKey static-secret-key-example -Region us-east-1 -MaxAttempt 1 } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -Be 'ProxyError,Get-S3Bucket'
+                $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+                $err.Exception.Message | Should -Match ([regex]::Escape("127.0.0.1:$ProxyPort"))
+                $err.Exception.Message | Should -Match 'Set-AWSProxy'
+                $err.Exception.Message | Should -Not -Match 'wrong-Pa55|corp-user'
+
+                Clear-AWSProxy
+                Get-Variable -Name StoredAWSProxy -Scope Global -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            } finally {
+                Clear-AWSProxy
+                Remove-Item Env:HTTPS_PROXY, Env:AWS_CA_BUNDLE -ErrorAction SilentlyContinue
+            }
+        }
+    }
+}

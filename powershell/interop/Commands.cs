@@ -25,15 +25,89 @@ namespace AWS.Tools.RustSSO.Interop
         /// sent along; on Windows the library sees the same environment and nothing is sent.</summary>
         public static Hashtable EnvironmentView()
         {
-            if (SharedEnvironment) return null;
+            return EnvironmentView(null);
+        }
+
+        /// <summary>The view, with the shell's proxy (Set-AWSProxy) when the calling command has
+        /// one, and on Windows the system proxy when neither it nor the environment names one:
+        /// the order is Set-AWSProxy, then the environment, then the system.</summary>
+        public static Hashtable EnvironmentView(PSCmdlet cmdlet)
+        {
+            AWSProxySettings shellProxy = cmdlet == null ? null : GlobalVariable(cmdlet, StoredProxyVariable) as AWSProxySettings;
+            string systemProxy = shellProxy == null && SharedEnvironment ? SystemProxy.For(Environment.GetEnvironmentVariables()) : null;
+            if (SharedEnvironment && shellProxy == null && systemProxy == null) return null;
             var view = new Hashtable();
             foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
             {
                 string name = (string)entry.Key;
-                if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name == "HOME" || name == "USERPROFILE" || Array.IndexOf(NetworkVariables, name) >= 0)
+                if (name.StartsWith("AWS_", StringComparison.OrdinalIgnoreCase) || name == "HOME" || name == "USERPROFILE" || name == "HOMEDRIVE" || name == "HOMEPATH" || Array.IndexOf(NetworkVariables, name) >= 0)
                     view[name] = (string)entry.Value;
             }
+            if (shellProxy != null)
+            {
+                view["AWS_TOOLS_RUSTSSO_PROXY"] = ProxyUrl(shellProxy);
+                var bypass = new List<string>();
+                if (shellProxy.BypassList != null) bypass.AddRange(shellProxy.BypassList);
+                if (shellProxy.BypassOnLocal) bypass.AddRange(new[] { "localhost", "127.0.0.1", "::1" });
+                if (bypass.Count > 0) view["AWS_TOOLS_RUSTSSO_PROXY_BYPASS"] = string.Join(",", bypass.ToArray());
+            }
+            else if (systemProxy != null)
+            {
+                view["AWS_TOOLS_RUSTSSO_SYSTEM_PROXY"] = systemProxy;
+            }
             return view;
+        }
+
+        internal const string StoredProxyVariable = "StoredAWSProxy";
+
+        /// <summary>http://user:password@host:port, user and password percent-encoded.</summary>
+        private static string ProxyUrl(AWSProxySettings p)
+        {
+            string userInfo = string.Empty;
+            if (!string.IsNullOrEmpty(p.Username))
+            {
+                userInfo = Uri.EscapeDataString(p.Username);
+                if (p.Password != null && p.Password.Length > 0)
+                {
+                    IntPtr plain = Marshal.SecureStringToGlobalAllocUnicode(p.Password);
+                    try { userInfo += ":" + Uri.EscapeDataString(Marshal.PtrToStringUni(plain)); }
+                    finally { Marshal.ZeroFreeGlobalAllocUnicode(plain); }
+                }
+                userInfo += "@";
+            }
+            return "http://" + userInfo + p.Hostname + ":" + p.Port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The proxy .NET resolves for AWS endpoints on Windows (WinINET settings, PAC
+        /// and WPAD, as group policy sets them), asked at most every five minutes (a PAC script
+        /// can be slow); null when there is none or the environment names one.</summary>
+        private static class SystemProxy
+        {
+            private static readonly object Gate = new object();
+            private static string cached;
+            private static DateTime checkedAt = DateTime.MinValue;
+
+            public static string For(IDictionary environment)
+            {
+                foreach (string name in NetworkVariables)
+                    if (name.IndexOf("PROXY", StringComparison.OrdinalIgnoreCase) >= 0 && environment.Contains(name)) return null;
+                lock (Gate)
+                {
+                    if (DateTime.UtcNow - checkedAt < TimeSpan.FromMinutes(5)) return cached;
+                    checkedAt = DateTime.UtcNow;
+                    cached = null;
+                    try
+                    {
+                        var target = new Uri("https://sts.amazonaws.com/");
+                        System.Net.IWebProxy system = System.Net.WebRequest.GetSystemWebProxy();
+                        Uri via = system == null || system.IsBypassed(target) ? null : system.GetProxy(target);
+                        if (via != null && via != target && !string.Equals(via.Host, target.Host, StringComparison.OrdinalIgnoreCase))
+                            cached = "http://" + via.Host + ":" + via.Port.ToString(CultureInfo.InvariantCulture);
+                    }
+                    catch (Exception) { cached = null; }
+                    return cached;
+                }
+            }
         }
 
         /// <summary>The proxy and trust variables, which the library reads from the view (a
@@ -110,7 +184,7 @@ namespace AWS.Tools.RustSSO.Interop
                 parameters.Remove("timeout_ms");
             }
             request["params"] = parameters;
-            request["env"] = EnvironmentView();
+            request["env"] = EnvironmentView(cmdlet);
             NativeResult result;
             try
             {

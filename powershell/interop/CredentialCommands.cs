@@ -124,6 +124,37 @@ namespace AWS.Tools.RustSSO.Interop
             RemoveGlobal(cmdlet, "StoredAWSCredentials");
         }
 
+        public static void SetAWSProxy(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            var settings = new AWSProxySettings
+            {
+                Hostname = Str(bound, "Hostname"),
+                Port = Value<int>(bound, "Port"),
+                Username = Str(bound, "Username"),
+                BypassList = Has(bound, "BypassList") ? Value<string[]>(bound, "BypassList") : null,
+                BypassOnLocal = Switch(bound, "BypassOnLocal"),
+            };
+            if (Has(bound, "Password"))
+            {
+                var secure = new System.Security.SecureString();
+                foreach (char c in Str(bound, "Password") ?? string.Empty) secure.AppendChar(c);
+                secure.MakeReadOnly();
+                settings.Password = secure;
+            }
+            var credential = Has(bound, "Credential") ? Value<PSCredential>(bound, "Credential") : null;
+            if (credential != null)
+            {
+                settings.Username = credential.UserName;
+                settings.Password = credential.Password;
+            }
+            SetGlobal(cmdlet, StoredProxyVariable, settings);
+        }
+
+        public static void ClearAWSProxy(PSCmdlet cmdlet, IDictionary<string, object> bound)
+        {
+            RemoveGlobal(cmdlet, StoredProxyVariable);
+        }
+
         public static void SetDefaultAWSRegion(PSCmdlet cmdlet, IDictionary<string, object> bound)
         {
             SetGlobal(cmdlet, "StoredAWSRegion", Str(bound, "Region"));

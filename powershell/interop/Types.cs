@@ -7,6 +7,19 @@ using System;
 
 namespace AWS.Tools.RustSSO
 {
+    /// <summary>The shell's proxy, as Set-AWSProxy stores it ($StoredAWSProxy). The password
+    /// is a SecureString and is never part of ToString or a view.</summary>
+    public class AWSProxySettings
+    {
+        public string Hostname { get; set; }
+        public int Port { get; set; }
+        public string Username { get; set; }
+        public System.Security.SecureString Password { get; set; }
+        public string[] BypassList { get; set; }
+        public bool BypassOnLocal { get; set; }
+        public override string ToString() { return "http://" + Hostname + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+    }
+
     /// <summary>A bucket, as Get-S3Bucket writes it.</summary>
     public class S3Bucket
     {

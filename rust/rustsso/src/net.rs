@@ -57,11 +57,39 @@ fn either<'a>(env: &'a EnvView, lower: &'static str, upper: &'static str) -> Opt
     env.get(lower).map(|v| (lower, v)).or_else(|| env.get(upper).map(|v| (upper, v)))
 }
 
+/// The shell's proxy (Set-AWSProxy), as the interop puts it into the view, and its bypass list.
+pub const SHELL_PROXY: &str = "AWS_TOOLS_RUSTSSO_PROXY";
+pub const SHELL_PROXY_BYPASS: &str = "AWS_TOOLS_RUSTSSO_PROXY_BYPASS";
+/// The system proxy .NET resolved (Windows), used when neither of the others names one.
+pub const SYSTEM_PROXY: &str = "AWS_TOOLS_RUSTSSO_SYSTEM_PROXY";
+
+/// Where a proxy setting came from, for -Debug and messages.
+fn source_name(variable: &str) -> &str {
+    match variable {
+        SHELL_PROXY => "Set-AWSProxy",
+        SYSTEM_PROXY => "the system proxy settings",
+        other => other,
+    }
+}
+
+/// The bypass rules that go with the chosen proxy: Set-AWSProxy's own list, else NO_PROXY.
+fn bypass_of<'a>(env: &'a EnvView, proxy: &Proxy) -> Option<&'a str> {
+    if proxy.variable == SHELL_PROXY {
+        env.get(SHELL_PROXY_BYPASS)
+    } else {
+        either(env, "no_proxy", "NO_PROXY").map(|(_, v)| v)
+    }
+}
+
+/// Set-AWSProxy, then the environment, then the system proxy.
 fn proxy_of(env: &EnvView) -> Result<Option<Proxy>> {
-    let found = either(env, "https_proxy", "HTTPS_PROXY")
-        .map(|v| (ProxyKind::Https, v))
+    let found = env
+        .get(SHELL_PROXY)
+        .map(|v| (ProxyKind::Https, (SHELL_PROXY, v)))
+        .or_else(|| either(env, "https_proxy", "HTTPS_PROXY").map(|v| (ProxyKind::Https, v)))
         .or_else(|| either(env, "all_proxy", "ALL_PROXY").map(|v| (ProxyKind::All, v)))
-        .or_else(|| either(env, "http_proxy", "HTTP_PROXY").map(|v| (ProxyKind::Http, v)));
+        .or_else(|| either(env, "http_proxy", "HTTP_PROXY").map(|v| (ProxyKind::Http, v)))
+        .or_else(|| env.get(SYSTEM_PROXY).map(|v| (ProxyKind::Https, (SYSTEM_PROXY, v))));
     let Some((kind, (variable, value))) = found else { return Ok(None) };
     // A proxy given as host:port (as curl allows) is an HTTP proxy.
     let with_scheme = if value.contains("://") { value.to_string() } else { format!("http://{value}") };
@@ -75,7 +103,11 @@ fn proxy_of(env: &EnvView) -> Result<Option<Proxy>> {
         return Err(Error::with_code(
             Status::InvalidConfig,
             "InvalidProxySetting",
-            format!("{variable} is not a proxy URL (expected http://host:port); it names '{}'.", crate::sso_clients::host_of(value)),
+            format!(
+                "The proxy of {} is not a proxy URL (expected http://host:port); it names '{}'.",
+                source_name(variable),
+                crate::sso_clients::host_of(value)
+            ),
         ));
     }
     let decode = |s: &str| percent_decode(s);
@@ -178,7 +210,7 @@ fn pem_of(der: &[u8]) -> Vec<u8> {
 /// What -Debug says about the network of a call (never credentials).
 pub fn describe(env: &EnvView) -> String {
     let proxy = match proxy_of(env) {
-        Ok(Some(p)) => format!("proxy {} (from {})", crate::sso_clients::host_of(&p.url), p.variable),
+        Ok(Some(p)) => format!("proxy {} (from {})", crate::sso_clients::host_of(&p.url), source_name(p.variable)),
         Ok(None) => "no proxy".to_string(),
         Err(_) => "an invalid proxy setting".to_string(),
     };
@@ -214,7 +246,7 @@ pub fn http_client(call: &Call) -> Result<SharedHttpClient> {
         h.update(p.password.as_ref().map(|s| s.expose()).unwrap_or_default());
     }
     h.update([0xff]);
-    h.update(either(env, "no_proxy", "NO_PROXY").map(|(_, v)| v).unwrap_or_default());
+    h.update(proxy.as_ref().and_then(|p| bypass_of(env, p)).unwrap_or_default());
     for (path, source) in &files {
         let stamp = std::fs::metadata(path).and_then(|m| m.modified()).ok();
         h.update(format!("|{}|{source}|{stamp:?}", path.display()));
@@ -240,7 +272,11 @@ pub fn http_client(call: &Call) -> Result<SharedHttpClient> {
         None => ProxyConfig::disabled(),
         Some(p) => {
             let invalid = |e: aws_smithy_http_client::proxy::ProxyError| {
-                Error::with_code(Status::InvalidConfig, "InvalidProxySetting", format!("{} is not a usable proxy URL: {e}", p.variable))
+                Error::with_code(
+                    Status::InvalidConfig,
+                    "InvalidProxySetting",
+                    format!("The proxy of {} is not usable: {e}", source_name(p.variable)),
+                )
             };
             let mut config = match p.kind {
                 ProxyKind::Https => ProxyConfig::https(p.url.as_str()).map_err(invalid)?,
@@ -250,7 +286,7 @@ pub fn http_client(call: &Call) -> Result<SharedHttpClient> {
             if let Some(user) = &p.user {
                 config = config.with_basic_auth(user.as_str(), p.password.as_ref().map(|s| s.expose()).unwrap_or_default());
             }
-            if let Some((_, rules)) = either(env, "no_proxy", "NO_PROXY") {
+            if let Some(rules) = bypass_of(env, p) {
                 config = config.no_proxy(rules);
             }
             config
@@ -291,10 +327,42 @@ pub fn explain(env: &EnvView, err: Error) -> Error {
     } else {
         return err;
     };
-    let mut e =
-        Error::with_code(Status::Network, "ProxyError", format!("The proxy {at} (from {}) could not be used: {reason}.", proxy.variable));
+    let mut e = Error::with_code(
+        Status::Network,
+        "ProxyError",
+        format!("The proxy {at} (from {}) could not be used: {reason}.", source_name(proxy.variable)),
+    );
     e.category = Some("ConnectionError");
     e
+}
+
+/// Forbids retrying a request whose TLS handshake failed on the certificate: the next attempt
+/// would fail the same way, and a user behind an inspecting proxy should see the cause at once.
+#[derive(Debug, Default, Clone)]
+pub struct NoRetryOnCertificateFailure;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry for NoRetryOnCertificateFailure {
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        match ctx.output_or_error() {
+            Some(Err(e)) => {
+                let chain = aws_smithy_types::error::display::DisplayErrorContext(e).to_string();
+                if crate::sdk_error::certificate_problem(&chain).is_some() {
+                    RetryAction::RetryForbidden
+                } else {
+                    RetryAction::NoActionIndicated
+                }
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NoRetryOnCertificateFailure"
+    }
 }
 
 #[cfg(test)]
@@ -311,6 +379,26 @@ mod tests {
         let p = proxy_of(&env).unwrap().unwrap();
         assert_eq!((p.kind, p.url.as_str()), (ProxyKind::All, "http://proxy.corp:8080"));
         assert!(proxy_of(&EnvView::from_pairs([("AWS_REGION", "x")])).unwrap().is_none());
+    }
+
+    #[test]
+    fn set_awsproxy_wins_over_the_environment_which_wins_over_the_system() {
+        let env = EnvView::from_pairs([
+            (SHELL_PROXY, "http://shell:1"),
+            (SHELL_PROXY_BYPASS, "internal.corp"),
+            ("HTTPS_PROXY", "http://env:2"),
+            ("NO_PROXY", "other.corp"),
+            (SYSTEM_PROXY, "http://system:3"),
+        ]);
+        let p = proxy_of(&env).unwrap().unwrap();
+        assert_eq!((p.url.as_str(), bypass_of(&env, &p)), ("http://shell:1", Some("internal.corp")));
+        assert!(describe(&env).contains("(from Set-AWSProxy)"));
+        let env = env.with(&[(SHELL_PROXY, None)]);
+        let p = proxy_of(&env).unwrap().unwrap();
+        assert_eq!((p.url.as_str(), bypass_of(&env, &p)), ("http://env:2", Some("other.corp")));
+        let env = env.with(&[("HTTPS_PROXY", None)]);
+        assert_eq!(proxy_of(&env).unwrap().unwrap().url, "http://system:3");
+        assert!(describe(&env).contains("(from the system proxy settings)"));
     }
 
     #[test]

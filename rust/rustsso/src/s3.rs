@@ -53,7 +53,8 @@ pub async fn list_buckets_page(call: Call, p: ListBucketsParams) -> Result<WithM
     let path_style = p.force_path_style.unwrap_or(endpoint.is_some());
     let key = client_key(&config_key, &format!("s3|{}|{path_style}", endpoint.unwrap_or_default()));
     let client = cached_client(&call, key, || {
-        let mut conf = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style);
+        let mut conf =
+            aws_sdk_s3::config::Builder::from(&sdk).force_path_style(path_style).retry_classifier(crate::net::NoRetryOnCertificateFailure);
         if let Some(url) = endpoint {
             conf = conf.endpoint_url(url);
         }

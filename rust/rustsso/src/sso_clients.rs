@@ -48,8 +48,12 @@ pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSo
     let oidc_base_url = base("AWS_ENDPOINT_URL_SSO_OIDC", format!("https://oidc.{sso_region}.amazonaws.com"));
     let portal_url = base("AWS_ENDPOINT_URL_SSO", format!("https://portal.sso.{sso_region}.amazonaws.com"));
     let clients = SsoClients {
-        portal: aws_sdk_sso::Client::new(&sdk),
-        oidc: aws_sdk_ssooidc::Client::new(&sdk),
+        portal: aws_sdk_sso::Client::from_conf(
+            aws_sdk_sso::config::Builder::from(&sdk).retry_classifier(crate::net::NoRetryOnCertificateFailure).build(),
+        ),
+        oidc: aws_sdk_ssooidc::Client::from_conf(
+            aws_sdk_ssooidc::config::Builder::from(&sdk).retry_classifier(crate::net::NoRetryOnCertificateFailure).build(),
+        ),
         oidc_base_url,
         portal_host: host_of(&portal_url),
         portal_url,

@@ -22,7 +22,7 @@ pub async fn get_caller_identity(call: Call, p: CommonParams) -> Result<WithMeta
     let endpoint = p.endpoint_url.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let key = client_key(&config_key, &format!("sts|{}", endpoint.unwrap_or_default()));
     let client = cached_client(&call, key, || {
-        let mut conf = aws_sdk_sts::config::Builder::from(&sdk);
+        let mut conf = aws_sdk_sts::config::Builder::from(&sdk).retry_classifier(crate::net::NoRetryOnCertificateFailure);
         if let Some(url) = endpoint {
             conf = conf.endpoint_url(url);
         }

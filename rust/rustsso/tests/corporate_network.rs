@@ -54,11 +54,12 @@ fn the_profiles_ca_bundle_is_trusted_too() {
 fn an_untrusted_certificate_names_the_host_and_how_to_trust_a_private_ca() {
     let (s, proxy, _) = behind_proxy(intercept());
     s.set_env("HTTPS_PROXY", Some(&proxy.url()));
-    let (status, err) = call("sts.get_caller_identity", json!({"auth": {"profile": "dev"}, "max_attempts": 1})).expect_err("not trusted");
+    let (status, err) = call("sts.get_caller_identity", json!({"auth": {"profile": "dev"}, "max_attempts": 3})).expect_err("not trusted");
     let message = err["message"].as_str().unwrap();
     assert_eq!(err["code"], "CertificateNotTrusted", "{status}: {message}");
     assert_eq!(err["category"], "SecurityError");
     assert!(message.contains("portal.sso.us-east-1.amazonaws.com") && message.contains("AWS_CA_BUNDLE"), "{message}");
+    assert_eq!(proxy.connects().len(), 1, "a certificate failure is not retried: {:?}", proxy.connects());
 }
 
 #[test]
@@ -86,4 +87,88 @@ fn no_proxy_bypasses_and_proxy_credentials_are_sent_and_never_shown() {
     s.set_env("NO_PROXY", Some("amazonaws.com"));
     let _ = call_with_timeout("sts.get_caller_identity", json!({"auth": {"profile": "dev"}, "max_attempts": 1}), 15000);
     assert_eq!(proxy.connects().len(), before, "bypassed");
+}
+
+#[test]
+fn a_device_code_login_works_through_the_proxy_on_the_real_oidc_host() {
+    let (s, proxy, ca) = behind_proxy(intercept());
+    s.set_env("HTTPS_PROXY", Some(&proxy.url()));
+    s.set_env("AWS_CA_BUNDLE", Some(&ca.to_string_lossy()));
+    let begun = call("sso.login.begin", json!({"auth": {"profile": "dev"}, "use_device_code": true, "no_browser": true, "force": true}))
+        .expect("the login starts through the proxy");
+    let login_id = begun["login_id"].as_u64().unwrap_or_else(|| panic!("a login id: {begun}"));
+    let code = begun["user_code"].as_str().unwrap_or_else(|| panic!("a user code: {begun}")).to_string();
+    assert!(s.fake.decide_device(&code, true), "the fake knows the code");
+    let mut last = json!(null);
+    for _ in 0..40 {
+        last = call("sso.login.wait", json!({"login_id": login_id, "wait_ms": 500})).expect("waits");
+        if last["state"] != "pending" {
+            break;
+        }
+    }
+    assert_ne!(last["state"], "pending", "the login ended: {last}");
+    assert!(last["expires_at"].as_str().is_some(), "{last}");
+    let hosts = proxy.hosts();
+    assert!(hosts.iter().any(|h| h == "oidc.us-east-1.amazonaws.com"), "{hosts:?}");
+    let written = read(&s.token_path("corp"));
+    assert!(written["refreshToken"].as_str().is_some(), "{written}");
+}
+
+/// tinyproxy (Debian's package) in front, with the fake's intercepting proxy as its upstream:
+/// the library speaks to a real proxy implementation, on the real host names.
+#[test]
+fn a_real_tinyproxy_carries_the_calls_with_basic_authentication() {
+    let Some(tinyproxy) = ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].into_iter().map(std::path::PathBuf::from).find(|p| p.is_file())
+    else {
+        println!("skipped: tinyproxy is not installed (./build.sh installs it on Debian and Ubuntu: apt-get install tinyproxy)");
+        return;
+    };
+    let (s, upstream, ca) = behind_proxy(intercept());
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = s.home.join("tinyproxy");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("tinyproxy.log");
+    let conf = dir.join("tinyproxy.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "Port {port}\nListen 127.0.0.1\nTimeout 30\nLogFile \"{}\"\nLogLevel Connect\nMaxClients 20\nAllow 127.0.0.1\nConnectPort 443\nDisableViaHeader Yes\nBasicAuth corp-user tiny-Pa55\nUpstream http {}\n",
+            log.display(),
+            upstream.addr()
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(&tinyproxy)
+        .arg("-d")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tinyproxy starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    s.set_env("AWS_CA_BUNDLE", Some(&ca.to_string_lossy()));
+    s.set_env("HTTPS_PROXY", Some(&format!("http://corp-user:tiny-Pa55@127.0.0.1:{port}")));
+    let ok = call("sts.get_caller_identity", json!({"auth": {"profile": "dev"}}));
+    s.set_env("HTTPS_PROXY", Some(&format!("http://corp-user:wrong@127.0.0.1:{port}")));
+    s.caller.ctx.forget_configurations();
+    let refused = call(
+        "s3.list_buckets",
+        json!({"auth": {"access_key": "AKIDEXAMPLESTATIC", "secret_key": "static-secret-key-example"}, "max_attempts": 1}),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let who = ok.expect("through tinyproxy");
+    assert_eq!(who["result"]["account"], "111122223333", "{who}");
+    let hosts = upstream.hosts();
+    assert!(hosts.iter().any(|h| h == "sts.eu-west-1.amazonaws.com"), "tinyproxy passed the real host name on: {hosts:?}");
+    let (_, err) = refused.expect_err("wrong proxy credentials are refused");
+    assert_eq!(err["code"], "ProxyError", "{err}");
+    assert!(!err["message"].as_str().unwrap().contains("wrong"), "{err}");
 }
