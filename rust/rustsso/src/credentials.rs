@@ -45,13 +45,9 @@ pub async fn resolve(call: &Call, params: &CommonParams) -> Result<Resolution> {
     let static_keys = static_credentials(params)?;
     let sso_role = sso_role(params)?;
     let (profile_name, profile_named) = config::selected_profile_name(explicit_profile, &call.env);
-    // The selected profile's ca_bundle, as the AWS CLI reads it, for every HTTPS call made for
-    // this request (the credential chain's included).
-    let ca_bundle = profiles.get_profile(&profile_name).and_then(|p| p.get("ca_bundle")).map(str::trim).filter(|b| !b.is_empty());
-    let call = &match ca_bundle {
-        Some(bundle) => Call::new(call.ctx.clone(), call.env.with(&[(crate::net::PROFILE_CA_BUNDLE, Some(bundle))])),
-        None => call.clone(),
-    };
+    // The selected profile's ca_bundle, for every HTTPS call made for this request (the
+    // credential chain's included).
+    let call = &crate::net::with_profile_ca_bundle(call, &profiles, params);
     let env = &call.env;
 
     // Region: parameter, environment, the selected profile, then the fallback.
@@ -224,14 +220,17 @@ fn sso_role_chain(profiles: &aws_config::profile::ProfileSet, name: &str) -> Res
         }
         visited.push(current.clone());
         let get = |key: &str| profile.get(key).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        if visited.len() > 1 && get("aws_access_key_id").is_some() {
+        // Presence as aws-config sees it: a key set to a blank value is there.
+        let present = |key: &str| profile.get(key).is_some();
+        if visited.len() > 1 && present("aws_access_key_id") {
             return Ok(None);
         }
-        if get("web_identity_token_file").is_some() {
+        if present("web_identity_token_file") || present("credential_source") {
             return Ok(None);
         }
-        if let Some(role_arn) = get("role_arn") {
-            let Some(next) = get("source_profile").filter(|_| get("credential_source").is_none()) else { return Ok(None) };
+        if present("role_arn") {
+            let Some(role_arn) = get("role_arn") else { return Ok(None) };
+            let Some(next) = get("source_profile") else { return Ok(None) };
             if next == current {
                 return Ok(None);
             }

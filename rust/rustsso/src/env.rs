@@ -117,9 +117,16 @@ impl EnvView {
         }
     }
 
-    /// The view in the form aws-config reads (its `Env` shim).
+    /// The view in the form aws-config reads (its `Env` shim), without the secret key and
+    /// session token: this library reads environment keys itself, and aws-config's copy is
+    /// kept by cached configurations and never zeroed.
     pub fn aws_env(&self) -> aws_types::os_shim_internal::Env {
-        let map: HashMap<String, String> = self.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let map: HashMap<String, String> = self
+            .vars
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_SECURITY_TOKEN"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         aws_types::os_shim_internal::Env::from(map)
     }
 

@@ -68,10 +68,12 @@ pub struct LoginState {
 }
 
 /// The profile or sso-session to log in.
-pub async fn target(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
+/// Also returns the call with the selected profile's `ca_bundle` in its view.
+pub async fn target(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource, Call)> {
     let source = ProfileSource::new(common.auth.profile_location.as_deref(), &call.env);
     let profiles = source.load(&call.env).await?;
-    Ok((target_in(call, &profiles, common, session_name)?, source))
+    let with_bundle = crate::net::with_profile_ca_bundle(call, &profiles, common);
+    Ok((target_in(call, &profiles, common, session_name)?, source, with_bundle))
 }
 
 /// [`target`] in profiles already loaded: the session named directly, else the one a stored SSO
@@ -112,7 +114,7 @@ fn state_for(profile: &SsoProfile, state: &'static str) -> LoginState {
 pub async fn begin(call: Call, p: BeginParams) -> Result<LoginState> {
     let started = call.now();
     let started_at = std::time::SystemTime::now();
-    let (profile, source) = target(&call, &p.common, p.session_name.as_deref()).await?;
+    let (profile, source, call) = target(&call, &p.common, p.session_name.as_deref()).await?;
     let location = sso::token_location(&call, &profile)?;
     if !p.force {
         if let Some(token) = sso::read_profile_token(&call, &profile, &location.path) {

@@ -81,7 +81,7 @@ pub async fn plan(call: Call, p: PlanParams) -> Result<Vec<PlannedFile>> {
         }
         return Ok(out);
     }
-    let (target, source) = crate::login::target(&call, &p.common, p.session_name.as_deref()).await?;
+    let (target, source, _) = crate::login::target(&call, &p.common, p.session_name.as_deref()).await?;
     let location = crate::sso::token_location(&call, &target)?;
     if is_token(&location.path) {
         push(&location.path, "token", format!("cached SSO token of {}", target.describe()));

@@ -21,6 +21,16 @@ use std::sync::Arc;
 /// (a name no environment variable can have).
 pub const PROFILE_CA_BUNDLE: &str = "\u{0}profile ca_bundle";
 
+/// The call with the selected profile's `ca_bundle` added to its view (as the AWS CLI reads it,
+/// from the selected profile), for every HTTPS call made for the request.
+pub fn with_profile_ca_bundle(call: &Call, profiles: &aws_config::profile::ProfileSet, common: &crate::params::CommonParams) -> Call {
+    let (name, _) = crate::config::selected_profile_name(common.auth.profile.as_deref(), &call.env);
+    match profiles.get_profile(&name).and_then(|p| p.get("ca_bundle")).map(str::trim).filter(|b| !b.is_empty()) {
+        Some(bundle) => Call::new(call.ctx.clone(), call.env.with(&[(PROFILE_CA_BUNDLE, Some(bundle))])),
+        None => call.clone(),
+    }
+}
+
 /// The proxy and trust variables the environment view carries.
 pub const VARIABLES: &[&str] = &[
     "HTTPS_PROXY",
@@ -94,49 +104,30 @@ fn proxy_of(env: &EnvView) -> Result<Option<Proxy>> {
     // A proxy given as host:port (as curl allows) is an HTTP proxy.
     let with_scheme = if value.contains("://") { value.to_string() } else { format!("http://{value}") };
     let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("http", &with_scheme));
-    let (authority, path) = rest.split_once('/').map(|(a, p)| (a, format!("/{p}"))).unwrap_or((rest, String::new()));
-    let (userinfo, host) = match authority.rsplit_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
+    // User information ends at the last '@' (a password may hold '/', '#' or '?' unencoded);
+    // the host part is never shown with it.
+    let (userinfo, host_part) = match rest.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
     };
+    let host = host_part.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() || !matches!(scheme, "http" | "https") {
         return Err(Error::with_code(
             Status::InvalidConfig,
             "InvalidProxySetting",
-            format!(
-                "The proxy of {} is not a proxy URL (expected http://host:port); it names '{}'.",
-                source_name(variable),
-                crate::sso_clients::host_of(value)
-            ),
+            format!("The proxy of {} is not a proxy URL (expected http://host:port); its host part is '{host}'.", source_name(variable)),
         ));
     }
-    let decode = |s: &str| percent_decode(s);
+    // Kept percent-encoded as given: the HTTP client puts them back into a URL and decodes
+    // them once when it builds the Proxy-Authorization header.
     let (user, password) = match userinfo {
         Some(u) => match u.split_once(':') {
-            Some((name, secret)) => (Some(decode(name)), Some(crate::secret::SecretString::new(decode(secret)))),
-            None => (Some(decode(u)), None),
+            Some((name, secret)) => (Some(name.to_string()), Some(crate::secret::SecretString::new(secret))),
+            None => (Some(u.to_string()), None),
         },
         None => (None, None),
     };
-    Ok(Some(Proxy { kind, variable, url: format!("{scheme}://{host}{path}"), user, password }))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(Some(Proxy { kind, variable, url: format!("{scheme}://{host}"), user, password }))
 }
 
 /// The files whose certificates are trusted besides the platform's, with where each came from.
@@ -207,6 +198,16 @@ fn pem_of(der: &[u8]) -> Vec<u8> {
     pem.into_bytes()
 }
 
+/// The trusted bundle files with their modification times, for the keys of cached clients (a
+/// rotated CA file is read again).
+pub fn bundle_stamps(env: &EnvView) -> String {
+    bundles(env)
+        .iter()
+        .map(|(path, _)| format!("{}={:?}", path.display(), std::fs::metadata(path).and_then(|m| m.modified()).ok()))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 /// What -Debug says about the network of a call (never credentials).
 pub fn describe(env: &EnvView) -> String {
     let proxy = match proxy_of(env) {
@@ -241,15 +242,23 @@ pub fn http_client(call: &Call) -> Result<SharedHttpClient> {
     let proxy = proxy_of(env)?;
     let files = bundles(env);
     let mut h = Sha1::new();
+    // Each field length-prefixed, so that no two settings hash alike.
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
     if let Some(p) = &proxy {
-        h.update(format!("{:?}|{}|{}|", p.kind, p.url, p.user.as_deref().unwrap_or_default()));
-        h.update(p.password.as_ref().map(|s| s.expose()).unwrap_or_default());
+        field(format!("{:?}", p.kind).as_bytes());
+        field(p.url.as_bytes());
+        field(p.user.as_deref().unwrap_or_default().as_bytes());
+        field(p.password.as_ref().map(|s| s.expose()).unwrap_or_default().as_bytes());
+        field(bypass_of(env, p).unwrap_or_default().as_bytes());
     }
-    h.update([0xff]);
-    h.update(proxy.as_ref().and_then(|p| bypass_of(env, p)).unwrap_or_default());
     for (path, source) in &files {
         let stamp = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        h.update(format!("|{}|{source}|{stamp:?}", path.display()));
+        field(path.to_string_lossy().as_bytes());
+        field(source.as_bytes());
+        field(format!("{stamp:?}").as_bytes());
     }
     let key = format!("http|{}", hex::encode(h.finalize()));
     if let Some(c) = call.ctx.clients.get(&key).and_then(|v| v.downcast::<SharedHttpClient>().ok()) {
@@ -318,11 +327,13 @@ pub fn explain(env: &EnvView, err: Error) -> Error {
     let Ok(Some(proxy)) = proxy_of(env) else { return err };
     let at = crate::sso_clients::host_of(&proxy.url);
     let message = &err.message;
+    // Only what the proxy itself answered (or the connection to its own address): a host that
+    // NO_PROXY sent direct fails with its own message.
     let reason = if message.contains("proxy authorization required") {
-        "it requires authentication (407): check the user and password of the proxy URL"
+        "it requires authentication (407): check the user and password"
     } else if message.contains("tunnel error") {
         "it did not open a tunnel to the endpoint (CONNECT refused)"
-    } else if message.contains(&at) || message.contains("onnection refused") {
+    } else if message.contains(&at) {
         "the connection to it failed"
     } else {
         return err;
@@ -406,10 +417,20 @@ mod tests {
         let env = EnvView::from_pairs([("HTTPS_PROXY", "http://me%40corp:s3cr%3At@proxy.corp:3128")]);
         let p = proxy_of(&env).unwrap().unwrap();
         assert_eq!(p.url, "http://proxy.corp:3128");
-        assert_eq!(p.user.as_deref(), Some("me@corp"));
-        assert_eq!(p.password.as_ref().map(|s| s.expose()), Some("s3cr:t"));
+        assert_eq!(p.user.as_deref(), Some("me%40corp"), "kept encoded for the client, which decodes once");
+        assert_eq!(p.password.as_ref().map(|s| s.expose()), Some("s3cr%3At"));
         let text = describe(&env);
         assert!(text.contains("proxy.corp:3128") && !text.contains("s3cr") && !text.contains("me%40"), "{text}");
+        // A password with unencoded '/', '#' or '?' stays out of the host and out of messages.
+        for raw in ["http://alice:pa/ss@proxy.corp:3128", "socks5://alice:s3cr#t@p:1080"] {
+            let env = EnvView::from_pairs([("ALL_PROXY", raw)]);
+            let shown = match proxy_of(&env) {
+                Ok(Some(p)) => describe(&env) + &p.url,
+                Ok(None) => String::new(),
+                Err(e) => e.message,
+            };
+            assert!(!shown.contains("pa/ss") && !shown.contains("s3cr") && !shown.contains("alice"), "{shown}");
+        }
     }
 
     #[test]

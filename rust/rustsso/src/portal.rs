@@ -23,7 +23,7 @@ pub struct PortalParams {
 
 /// The SSO profile named by the parameters (or selected by AWS_PROFILE / default), or the
 /// sso-session named directly.
-async fn sso_profile(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource)> {
+async fn sso_profile(call: &Call, common: &CommonParams, session_name: Option<&str>) -> Result<(SsoProfile, ProfileSource, Call)> {
     crate::login::target(call, common, session_name).await
 }
 
@@ -41,7 +41,7 @@ pub struct Account {
 }
 
 pub async fn list_accounts(call: Call, p: PortalParams) -> Result<AccountPage> {
-    let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
+    let (profile, source, call) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     let token = crate::sso::valid_token(&call, &profile, &source).await?;
     let clients = crate::sso_clients::clients(&call, profile.config_profile(), &source, &profile.sso_region).await?;
     let out = clients
@@ -80,7 +80,7 @@ pub struct Role {
 }
 
 pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage> {
-    let (profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
+    let (profile, source, call) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     // -AccountId, else the account of an SSO role credential, else the profile's.
     let account_id = p
         .account_id
@@ -119,7 +119,7 @@ pub async fn list_account_roles(call: Call, p: PortalParams) -> Result<RolePage>
 
 /// Role credentials for the profile's account and role, or for the given ones.
 pub async fn get_role_credentials(call: Call, p: PortalParams) -> Result<crate::credentials::ExportedCredentials> {
-    let (mut profile, source) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
+    let (mut profile, source, call) = sso_profile(&call, &p.common, p.session_name.as_deref()).await?;
     // -AccountId/-RoleName, else those of an SSO role credential, else the profile's.
     let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     if let Some(a) = given(p.account_id).or_else(|| given(p.common.auth.account_id.clone())) {

@@ -63,6 +63,7 @@ fn cache_key(call: &Call, params: &CommonParams) -> String {
     part(params.default_region.as_deref());
     part(params.max_attempts.map(|m| m.to_string()).as_deref());
     part(Some(&call.env.fingerprint()));
+    part(Some(&crate::net::bundle_stamps(&call.env)));
     let source = crate::config::ProfileSource::new(params.auth.profile_location.as_deref(), &call.env);
     for file in source.candidate_files(&call.env) {
         let stamp = std::fs::metadata(&file).and_then(|m| m.modified()).ok().map(|t| format!("{t:?}"));

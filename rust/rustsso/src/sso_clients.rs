@@ -21,10 +21,11 @@ pub struct SsoClients {
 
 pub async fn clients(call: &Call, profile_name: Option<&str>, source: &ProfileSource, sso_region: &str) -> crate::Result<SsoClients> {
     let key = format!(
-        "sso|{}|{}|{sso_region}|{}",
+        "sso|{}|{}|{sso_region}|{}|{}",
         profile_name.unwrap_or_default(),
         source.location.as_deref().unwrap_or_default(),
-        call.env.fingerprint()
+        call.env.fingerprint(),
+        crate::net::bundle_stamps(&call.env)
     );
     if let Some(c) = call.ctx.clients.get(&key).and_then(|v| v.downcast::<SsoClients>().ok()) {
         return Ok((*c).clone());
