@@ -43,6 +43,12 @@ Test only: run only these Pester files (default: every *.Tests.ps1 under tests/)
 .PARAMETER SkipCargoTest
 Test only: skip the Rust tests and run only the Pester suites.
 
+.PARAMETER NativeLibraryPath
+Build and Package: a folder of native libraries built elsewhere, as bin/<os>-<arch>/<library>
+(or <os>-<arch>/<library>), added to the module beside this machine's own. Each one's ABI
+version is read from the file (no loading needed) and must be the one the module's script
+expects; a library for this machine's platform replaces the local build.
+
 .PARAMETER NoBuild
 Docs only: use the module in out/AWS.Tools.RustSSO and the fake-aws binary as they are, without
 building them first.
@@ -74,6 +80,7 @@ param(
     [string] $ProfileName,
     [string[]] $TestPath,
     [switch] $SkipCargoTest,
+    [string] $NativeLibraryPath,
     [switch] $NoBuild
 )
 
@@ -190,7 +197,41 @@ function Invoke-Build {
     Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'powershell/New-ExternalHelp.ps1'),
         '-ModulePath', (Join-Path $ModuleOut "$ModuleName.psd1"), '-OutFile', (Join-Path $ModuleOut "en-US/$helpFile"))
     Join-ModuleScript -Destination $psm1 -ExternalHelp $helpFile
+    if ($NativeLibraryPath) { Add-NativeLibrary -From $NativeLibraryPath }
     Write-Host "Module laid out in $ModuleOut"
+}
+
+function Get-NativeAbiVersion {
+    # The ABI version a native library file carries (the library's ABI_MARKER text), or $null.
+    param([Parameter(Mandatory)] [string] $Path)
+    $text = [System.Text.Encoding]::ASCII.GetString([System.IO.File]::ReadAllBytes($Path))
+    $m = [regex]::Match($text, 'aws-tools-rustsso-native-abi=(\d+);')
+    if ($m.Success) { [int]$m.Groups[1].Value } else { $null }
+}
+
+function Add-NativeLibrary {
+    # Copies native libraries built elsewhere into the module's bin/<os>-<arch>/ folders after
+    # checking that each carries the ABI version the module's script expects.
+    param([Parameter(Mandatory)] [string] $From)
+    $from = (Resolve-Path -LiteralPath $From).Path
+    $binRoot = if (Test-Path -LiteralPath (Join-Path $from 'bin')) { Join-Path $from 'bin' } else { $from }
+    $expected = [int]([regex]::Match((Get-Content -Raw (Join-Path $Root 'powershell/src/00-Module.ps1')), '\$script:ExpectedAbiVersion = (\d+)').Groups[1].Value)
+    $names = @('aws_tools_rustsso.dll', 'libaws_tools_rustsso.so', 'libaws_tools_rustsso.dylib')
+    $added = 0
+    foreach ($dir in Get-ChildItem -LiteralPath $binRoot -Directory) {
+        if ($dir.Name -notmatch '^(win|linux|osx)-(x64|arm64|x86|arm)$') { throw "'$($dir.FullName)' is not named <os>-<arch> (win-x64, linux-arm64, osx-arm64, ...)." }
+        foreach ($file in Get-ChildItem -LiteralPath $dir.FullName -File | Where-Object { $names -contains $_.Name }) {
+            $abi = Get-NativeAbiVersion -Path $file.FullName
+            if ($null -eq $abi) { throw "'$($file.FullName)' is not a native library of this module (it carries no ABI version)." }
+            if ($abi -ne $expected) { throw "'$($file.FullName)' has native ABI version $abi; this module's script needs $expected." }
+            $destination = Join-Path $ModuleOut "bin/$($dir.Name)"
+            New-Item -ItemType Directory -Force -Path $destination | Out-Null
+            Copy-Item -LiteralPath $file.FullName -Destination $destination -Force
+            Write-Host "Added $($dir.Name)/$($file.Name) (native ABI version $abi)"
+            $added++
+        }
+    }
+    if ($added -eq 0) { throw "'$From' holds no native library (expected bin/<os>-<arch>/<library>)." }
 }
 
 function Invoke-Package {
@@ -269,6 +310,18 @@ function Invoke-WindowsCheck {
     Write-Host '  header: committed_header_matches_the_sources: cbindgen runs cargo metadata, and the prefix has no cargo.exe (the Linux run checks the header)'
     Write-Host '  sso_resolution: credential_process_and_static_profiles_still_work: its credential_process runs python3, which the prefix lacks'
     Invoke-Native bash @($script, $Root)
+    # The module as a release assembles it: this machine's library and the Windows DLL just
+    # checked under Wine, packaged, installed from the local repository and checked by file.
+    $dll = Join-Path $env:WINCROSS_WORK 'target/x86_64-pc-windows-gnu/release/aws_tools_rustsso.dll'
+    $staged = Join-Path $OutDir 'native-windows'
+    Remove-Item -Recurse -Force $staged -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path (Join-Path $staged 'bin/win-x64') | Out-Null
+    Copy-Item -LiteralPath $dll -Destination (Join-Path $staged 'bin/win-x64')
+    $script:NativeLibraryPath = $staged
+    $env:RUSTSSO_TEST_WINDOWS_DLL = $dll
+    $script:TestPath = @(Join-Path $Root 'tests/Package.Tests.ps1')
+    $script:SkipCargoTest = $true
+    Invoke-Test
 }
 
 function Invoke-Demo {

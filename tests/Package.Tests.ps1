@@ -27,4 +27,27 @@ $m = Get-Module AWS.Tools.RustSSO
             Remove-Item -Recurse -Force $target -ErrorAction SilentlyContinue
         }
     }
+
+    It 'ships the Windows DLL checked under Wine beside this platform''s library, each with its ABI version' {
+        if (-not $env:RUSTSSO_TEST_WINDOWS_DLL) {
+            Set-ItResult -Skipped -Because 'no Windows DLL was built in this run (./build.ps1 -Task WindowsCheck builds one and runs this test)'
+            return
+        }
+        $target = Join-Path ([System.IO.Path]::GetTempPath()) ('rustsso-install-' + [guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $target | Out-Null
+        try {
+            Save-PSResource -Name 'AWS.Tools.RustSSO' -Repository $env:RUSTSSO_TEST_REPOSITORY -Path $target -TrustRepository -Quiet
+            $installed = Join-Path $target 'AWS.Tools.RustSSO'
+            $dll = @(Get-ChildItem -Recurse -LiteralPath $installed -Filter 'aws_tools_rustsso.dll')
+            $dll.Count | Should -Be 1
+            $dll[0].Directory.Name | Should -Be 'win-x64'
+            [System.IO.File]::ReadAllBytes($dll[0].FullName) | Should -Be ([System.IO.File]::ReadAllBytes($env:RUSTSSO_TEST_WINDOWS_DLL))
+            $text = [System.Text.Encoding]::ASCII.GetString([System.IO.File]::ReadAllBytes($dll[0].FullName))
+            $text | Should -Match 'aws-tools-rustsso-native-abi=1;'
+            $own = @(Get-ChildItem -Recurse -LiteralPath (Join-Path $installed '*') -Include 'libaws_tools_rustsso.*')
+            $own.Count | Should -BeGreaterThan 0 -Because 'this platform''s library ships too'
+        } finally {
+            Remove-Item -Recurse -Force $target -ErrorAction SilentlyContinue
+        }
+    }
 }

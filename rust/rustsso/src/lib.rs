@@ -59,3 +59,16 @@ pub use error::{Error, Result, Status};
 
 /// The version of the C ABI (`RSSO_ABI_VERSION` in the header).
 pub const ABI_VERSION: u32 = 1;
+
+/// The ABI version as text inside the library file, so that a package build can check a
+/// library built for another platform without loading it (`library.info` answers it, which
+/// keeps it in every build). A test keeps it equal to [`ABI_VERSION`].
+pub const ABI_MARKER: &str = "aws-tools-rustsso-native-abi=1;";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_abi_marker_names_the_abi_version() {
+        assert_eq!(super::ABI_MARKER, format!("aws-tools-rustsso-native-abi={};", super::ABI_VERSION));
+    }
+}

@@ -103,6 +103,7 @@ fn dispatch(call: &Call, call_id: u64, timeout: Option<Duration>, op_name: &str,
         "library.info" => to_json(&serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
             "abi_version": crate::ABI_VERSION,
+            "abi_marker": crate::ABI_MARKER,
             "operations": OPERATIONS,
         })),
         "s3.list_buckets" => op(call, call_id, timeout, params, crate::s3::list_buckets_page),
