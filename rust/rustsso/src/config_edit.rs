@@ -378,7 +378,7 @@ pub fn edit(call: &crate::context::Call, p: EditParams) -> Result<EditResult> {
     let mut written = false;
     if changed && !p.dry_run {
         let mode = std::fs::metadata(&path).map(|m| m.permissions()).ok();
-        crate::token_cache::write_atomic(&path, after.as_bytes())?;
+        crate::token_cache::write_keeping_security(&path, after.as_bytes())?;
         if let Some(perms) = mode {
             let _ = std::fs::set_permissions(&path, perms);
         }

@@ -166,8 +166,20 @@ fn create_private(path: &Path) -> std::io::Result<File> {
 }
 
 /// Writes `contents` to `path` atomically: a 0600 temporary file in the same directory, flushed
-/// to disk, then renamed over the target.
+/// to disk, then renamed over the target (a reader sees the old file or the new one, never
+/// none: the token cache relies on it).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    write_replacing(path, contents, false)
+}
+
+/// Like [`write_atomic`], keeping the replaced file's security descriptor on Windows (a user's
+/// locked-down config stays locked down). There the replacement is ReplaceFileW, which is not
+/// atomic for readers, so it serves the config file, not the token cache.
+pub fn write_keeping_security(path: &Path, contents: &[u8]) -> Result<()> {
+    write_replacing(path, contents, true)
+}
+
+fn write_replacing(path: &Path, contents: &[u8], keep_security: bool) -> Result<()> {
     let dir = path.parent().ok_or_else(|| Error::internal("cache path has no directory"))?;
     ensure_dir(dir)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("token");
@@ -186,17 +198,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         return Err(io_error("write", &tmp, &e));
     }
-    replace_file(&tmp, path).inspect_err(|_| {
+    replace_file(&tmp, path, keep_security).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }
 
 /// Renames `from` over `to`. On Windows another process may briefly hold the target open
 /// (antivirus, a concurrent reader): retry a sharing violation for a short while.
-fn replace_file(from: &Path, to: &Path) -> Result<()> {
+fn replace_file(from: &Path, to: &Path, keep_security: bool) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        match platform::replace(from, to) {
+        let replaced = if keep_security { platform::replace_keeping_security(from, to) } else { std::fs::rename(from, to) };
+        match replaced {
             Ok(()) => return Ok(()),
             Err(e) if cfg!(windows) && Instant::now() < deadline && matches!(e.raw_os_error(), Some(5) | Some(32) | Some(33)) => {
                 std::thread::sleep(Duration::from_millis(20));
@@ -208,8 +221,8 @@ fn replace_file(from: &Path, to: &Path) -> Result<()> {
 
 #[cfg(not(windows))]
 mod platform {
-    /// A rename keeps the new file's own mode, which the writers set.
-    pub fn replace(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    /// A rename; the writer restores the file's mode itself.
+    pub fn replace_keeping_security(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
         std::fs::rename(from, to)
     }
 }
@@ -239,7 +252,7 @@ mod platform {
     /// ReplaceFileW keeps the replaced file's security descriptor (a locked-down config stays
     /// locked down) and attributes; a rename would give the new file the folder's inherited
     /// ACL. A target that does not exist yet is created by a rename.
-    pub fn replace(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    pub fn replace_keeping_security(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
         let (to_w, from_w) = (wide(to), wide(from));
         // SAFETY: both are NUL-terminated UTF-16 strings that outlive the call; the other
         // pointers may be null.
