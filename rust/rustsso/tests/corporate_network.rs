@@ -177,3 +177,28 @@ fn a_real_tinyproxy_carries_the_calls_with_basic_authentication() {
     assert_eq!(err["code"], "ProxyError", "{err}");
     assert!(!err["message"].as_str().unwrap().contains("wrong"), "{err}");
 }
+
+#[test]
+fn a_pkce_login_exchanges_its_code_through_the_proxy_on_the_real_oidc_host() {
+    let (s, proxy, ca) = behind_proxy(intercept());
+    s.set_env("HTTPS_PROXY", Some(&proxy.url()));
+    s.set_env("AWS_CA_BUNDLE", Some(&ca.to_string_lossy()));
+    let begun = call("sso.login.begin", json!({"auth": {"profile": "dev"}, "no_browser": true, "force": true})).expect("the login starts");
+    let login_id = begun["login_id"].as_u64().unwrap_or_else(|| panic!("a login id: {begun}"));
+    let url = begun["url"].as_str().unwrap_or_else(|| panic!("an authorization URL: {begun}"));
+    assert!(url.starts_with("https://oidc.us-east-1.amazonaws.com/authorize?"), "{url}");
+    // The user's browser: the authorization page (served by the fake in place of the real host),
+    // then its redirect to the module's loopback listener.
+    let visited = fake_aws::control::browse(&url.replace("https://oidc.us-east-1.amazonaws.com", &s.fake.endpoint()));
+    assert_eq!(visited["ok"], true, "{visited}");
+    let mut last = json!(null);
+    for _ in 0..40 {
+        last = call("sso.login.wait", json!({"login_id": login_id, "wait_ms": 500})).expect("waits");
+        if last["state"] != "pending" {
+            break;
+        }
+    }
+    assert_eq!(last["state"], "complete", "{last}");
+    assert!(proxy.hosts().iter().any(|h| h == "oidc.us-east-1.amazonaws.com"), "registration and code exchange went through the proxy");
+    assert!(s.fake.count("oidc:CreateToken:authorization_code") >= 1);
+}
