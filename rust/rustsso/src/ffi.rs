@@ -36,12 +36,16 @@ static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_
     Err(_) => c"unknown",
 };
 
-// True while this thread runs inside [`boundary`], where panics are caught and reported. (A
-// comment outside the macro: clippy 1.96's missing_const_for_thread_local misreads a doc
-// comment inside it.)
-thread_local! {
-    static IN_BOUNDARY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+/// Whether this thread runs inside [`boundary`], where panics are caught and reported.
+mod boundary_flag {
+    // The initializer is const already; clippy 1.96 (Debian's rustc-web, std built with
+    // -Zbuild-std for the Windows check) reports missing_const_for_thread_local on it anyway.
+    #![allow(clippy::missing_const_for_thread_local)]
+    thread_local! {
+        pub(super) static IN_BOUNDARY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 }
+use boundary_flag::IN_BOUNDARY;
 
 /// Installs, once, a panic hook that keeps panics caught at the boundary off the host's stderr
 /// (the error status carries the message); other panics go to the previous hook.
